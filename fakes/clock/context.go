@@ -39,9 +39,25 @@ func (f *Fake) withDeadline(parent context.Context, deadline time.Time, d time.D
 		return c, cancel
 	}
 	if parent.Done() != nil {
-		c.stopParent = context.AfterFunc(parent, func() {
-			c.cancel(parent.Err(), context.Cause(parent))
-		})
+		onParent := func() { c.cancel(parent.Err(), context.Cause(parent)) }
+		var stop func() bool
+		if a, ok := parent.(afterFuncer); ok {
+			// Another fake context (or any parent with an AfterFunc
+			// method) calls back synchronously, as the context package
+			// does for its own children.
+			stop = a.AfterFunc(onParent)
+		} else {
+			stop = context.AfterFunc(parent, onParent)
+		}
+		// onParent may already be running on another goroutine: publish
+		// stop under the lock, and use it at once if it came too late.
+		c.mu.Lock()
+		c.stopParent = stop
+		done := c.err != nil
+		c.mu.Unlock()
+		if done {
+			stop()
+		}
 	}
 	if d <= 0 {
 		c.cancel(context.DeadlineExceeded, context.DeadlineExceeded)
@@ -118,9 +134,16 @@ func (c *deadlineCtx) catchUp() {
 // every other key from the parent.
 func (c *deadlineCtx) Value(key any) any {
 	if cancelCtxKey != nil && key == cancelCtxKey {
+		c.catchUp()
 		return c.cause.Value(key)
 	}
 	return c.parent.Value(key)
+}
+
+// afterFuncer is what the context package looks for to attach a child
+// without a goroutine.
+type afterFuncer interface {
+	AfterFunc(func()) func() bool
 }
 
 // AfterFunc lets the context package attach children to this context
@@ -179,9 +202,10 @@ func (c *deadlineCtx) String() string {
 }
 
 // cancelCtxKey is the context package's private key that context.Cause asks
-// Value for. Knowing it lets deadlineCtx report its own cause; if a future Go
-// stops asking, the key is nil and Cause falls back to Err, still correct
-// for a deadline.
+// Value for. Knowing it lets deadlineCtx report its own cause rather than
+// its parent's. The probe must look cancelled: since Go 1.26, Cause asks Err
+// first and only asks Value for a cancelled context. If a future Go stops
+// asking, the key is nil and Cause falls back to the parent's answer.
 var cancelCtxKey = func() any {
 	p := &keyProbe{Context: context.Background()}
 	_ = context.Cause(p)
@@ -192,6 +216,8 @@ type keyProbe struct {
 	context.Context
 	key any
 }
+
+func (p *keyProbe) Err() error { return context.Canceled }
 
 func (p *keyProbe) Value(key any) any {
 	p.key = key

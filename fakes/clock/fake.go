@@ -205,20 +205,21 @@ func (f *Fake) Pending() []Pending {
 
 // WaitUntil blocks until cond, called with the pending timers (earliest
 // first) each time they change, returns true, or until ctx ends. It never
-// sleeps or polls: it is woken by the clock itself. The error on ctx's end
-// names what was awaited (what) and lists the pending timers.
+// sleeps or polls: it is woken by the clock itself. cond runs without the
+// clock's lock held, so it may use the clock. The error on ctx's end names
+// what was awaited (what) and lists the pending timers.
 func (f *Fake) WaitUntil(ctx context.Context, what string, cond func([]Pending) bool) error {
 	for {
 		f.mu.Lock()
-		if cond(f.snapshotLocked()) {
-			f.mu.Unlock()
-			return nil
-		}
+		ps := f.snapshotLocked()
 		if f.changed == nil {
 			f.changed = make(chan struct{})
 		}
-		changed := f.changed
+		changed := f.changed // closed by the next change after ps was taken
 		f.mu.Unlock()
+		if cond(ps) {
+			return nil
+		}
 
 		select {
 		case <-changed:

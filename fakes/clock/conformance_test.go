@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -510,6 +511,95 @@ func TestConformance(t *testing.T) {
 				ctx.Err(), wrapped.Err(), grandchild.Err(), context.Cause(grandchild), context.Cause(cause)))
 			wc := context.WithoutCancel(ctx)
 			record(fmt.Sprintf("WithoutCancel: err=%v cause=%v", wc.Err(), context.Cause(wc)))
+		},
+		"ticker many periods in one advance": func(c clock.Clock, advance func(time.Duration), record func(string)) {
+			tk := c.NewTicker(time.Millisecond)
+			advance(time.Second + 500*time.Microsecond)
+			record("after 1000.5 periods: " + poll(tk.C) + ", then " + poll(tk.C))
+			advance(500 * time.Microsecond)
+			record("next grid point: " + poll(tk.C))
+			tk.Reset(3 * time.Millisecond)
+			advance(time.Second)
+			record("after Reset and 333.3 periods: " + poll(tk.C))
+			advance(2 * time.Millisecond)
+			record("next grid point: " + poll(tk.C))
+			tk.Stop()
+		},
+		"huge durations": func(c clock.Clock, advance func(time.Duration), record func(string)) {
+			forever := c.NewTimer(math.MaxInt64)
+			fn := c.AfterFunc(math.MaxInt64, func() { record("never") })
+			tk := c.NewTicker(math.MaxInt64)
+			ctx, cancel := c.WithTimeout(context.Background(), math.MaxInt64)
+			dl, _ := ctx.Deadline()
+			record("deadline " + off(dl))
+			advance(100 * 24 * time.Hour)
+			record(fmt.Sprintf("after 100 days: %s, %s, err=%v", poll(forever.C), poll(tk.C), ctx.Err()))
+			record(fmt.Sprintf("stop: %v %v", forever.Stop(), fn.Stop()))
+			tk.Stop()
+			cancel()
+		},
+		"zero durations inside a callback": func(c clock.Clock, advance func(time.Duration), record func(string)) {
+			ran := make(chan struct{})
+			var tm atomic.Pointer[clock.Timer]
+			c.AfterFunc(time.Second, func() {
+				tm.Store(c.NewTimer(0))
+				c.AfterFunc(0, func() {
+					record("AfterFunc(0) from a callback ran at " + off(c.Now()))
+					close(ran)
+				})
+				ctx, cancel := c.WithTimeout(context.Background(), 0)
+				defer cancel()
+				record(fmt.Sprintf("WithTimeout(0) from a callback: %v", ctx.Err()))
+			})
+			advance(2 * time.Second)
+			<-ran
+			record("NewTimer(0) from a callback: " + poll(tm.Load().C))
+		},
+		"contexts armed by callbacks": func(c clock.Clock, advance func(time.Duration), record func(string)) {
+			var ctx atomic.Pointer[context.Context]
+			expired := make(chan struct{})
+			c.AfterFunc(time.Second, func() {
+				cx, _ := c.WithTimeout(context.Background(), 500*time.Millisecond)
+				ctx.Store(&cx)
+				context.AfterFunc(cx, func() { close(expired) })
+			})
+			advance(time.Second + 500*time.Millisecond - time.Nanosecond)
+			record(fmt.Sprintf("1ns before: %v", (*ctx.Load()).Err()))
+			advance(time.Nanosecond)
+			record(fmt.Sprintf("at the deadline: %v", (*ctx.Load()).Err()))
+			<-expired
+			advance(time.Second)
+		},
+		"nested fake contexts": func(c clock.Clock, advance func(time.Duration), record func(string)) {
+			parent, pcancel := c.WithTimeout(context.Background(), 5*time.Second)
+			child, ccancel := c.WithTimeout(parent, time.Second)
+			defer ccancel()
+			grandchild, gcancel := context.WithCancel(child)
+			defer gcancel()
+			other, ocancel := c.WithTimeout(parent, 2*time.Second)
+			defer ocancel()
+			stop := context.AfterFunc(other, func() { record("never: stopped") })
+			record(fmt.Sprintf("stop before: %v, again: %v", stop(), stop()))
+			advance(500 * time.Millisecond)
+			pcancel()
+			// Cancellation flows down fake contexts and their standard
+			// children at once, as it does down the standard ones.
+			record(fmt.Sprintf("parent cancelled: child=%v grandchild=%v other=%v", child.Err(), grandchild.Err(), other.Err()))
+			record(fmt.Sprintf("causes: %v %v", context.Cause(child), context.Cause(grandchild)))
+			record(fmt.Sprintf("done: %v %v %v", closed(child.Done()), closed(grandchild.Done()), closed(other.Done())))
+			advance(time.Hour)
+			record(fmt.Sprintf("later: child=%v grandchild=%v", child.Err(), grandchild.Err()))
+		},
+		"context errors are the standard values": func(c clock.Clock, advance func(time.Duration), record func(string)) {
+			ctx, cancel := c.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			own, ocancel := c.WithTimeout(context.Background(), time.Second)
+			ocancel()
+			advance(time.Second)
+			var te interface{ Timeout() bool }
+			record(fmt.Sprintf("==DeadlineExceeded %v, Timeout() %v, ==Canceled %v, same Done %v",
+				ctx.Err() == context.DeadlineExceeded, errors.As(ctx.Err(), &te) && te.Timeout(),
+				own.Err() == context.Canceled, ctx.Done() == ctx.Done()))
 		},
 	}
 	for name, sc := range scenarios {

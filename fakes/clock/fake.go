@@ -144,7 +144,9 @@ func (f *Fake) NewTimer(d time.Duration) *Timer {
 
 // AfterFunc arranges for fn to run on the goroutine that advances the clock
 // past d. With d <= 0, fn runs at once on its own goroutine, as
-// time.AfterFunc does.
+// time.AfterFunc does; but if an Advance is running (fn is armed by a
+// callback, say), that Advance runs fn at the current instant, after what
+// is already due then, and does not return before fn has.
 func (f *Fake) AfterFunc(d time.Duration, fn func()) *Timer {
 	return &Timer{fake: f.arm(KindFunc, d, 0, fn)}
 }
@@ -368,16 +370,22 @@ func (f *Fake) arm(kind Kind, d, period time.Duration, fn func()) *fakeTimer {
 }
 
 // scheduleLocked puts t in the heap to fire d from now. A timer already due
-// fires at once; for an AfterFunc that means a callback for the caller to run.
+// fires at once; for an AfterFunc that means a callback for the caller to
+// run on a goroutine of its own, unless an Advance is running: then the
+// callback is due now, and that Advance runs it at this instant before it
+// moves on, like the callbacks due later in its window.
 func (f *Fake) scheduleLocked(t *fakeTimer, d time.Duration) (run func()) {
 	t.armed = d
 	t.when = f.now.Add(d)
 	if d <= 0 && t.period == 0 {
-		if t.fn != nil {
+		if t.fn == nil {
+			t.ch <- f.now
+			return nil
+		}
+		if !f.advancing {
 			return t.fn
 		}
-		t.ch <- f.now
-		return nil
+		t.when = f.now
 	}
 	f.seq++
 	t.seq = f.seq

@@ -416,3 +416,33 @@ func TestFake_concurrentUse(t *testing.T) {
 	assert.Equal(t, workers*rounds, fired)
 	assert.Empty(t, f.Pending())
 }
+
+func TestFake_AfterFuncZeroDuringAdvance(t *testing.T) {
+	f := clock.NewFake()
+	var order []string
+	note := func(s string) { order = append(order, s+" at "+off(f.Now())) }
+	f.AfterFunc(time.Second, func() {
+		note("first")
+		f.AfterFunc(0, func() { note("zero, armed by first") })
+		f.AfterFunc(-time.Hour, func() { note("negative, armed by first") })
+		stopped := f.AfterFunc(0, func() { note("never") })
+		order = append(order, fmt.Sprintf("stop before it ran: %v", stopped.Stop()))
+	})
+	f.AfterFunc(time.Second, func() { note("second, due at the same instant") })
+	f.AfterFunc(2*time.Second, func() { note("later") })
+	f.Advance(time.Minute)
+	assert.Equal(t, []string{
+		"first at +1s",
+		"stop before it ran: true",
+		"second, due at the same instant at +1s",
+		"zero, armed by first at +1s",
+		"negative, armed by first at +1s",
+		"later at +2s",
+	}, order)
+
+	// Outside an Advance, it runs on a goroutine of its own, at once.
+	ran := make(chan time.Time)
+	tm := f.AfterFunc(0, func() { ran <- f.Now() })
+	assert.Equal(t, f.Now(), within(t, ran, "AfterFunc(0)"))
+	assert.False(t, tm.Stop())
+}

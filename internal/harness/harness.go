@@ -1,0 +1,304 @@
+// Package harness is what every lesson's Ginkgo suite shares. It calls
+// learner code on a goroutine the spec owns, so that a panic becomes a failed
+// spec and a deadlock a timed-out one, never a dead or hung suite; it checks
+// that each spec leaves no goroutine behind; and it marks where each spec
+// starts and ends on standard error, so that the grader can pin a data race
+// or a crash on the spec that caused it.
+package harness
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega"
+	"github.com/onsi/gomega/gleak"
+)
+
+// Budget is the real-time safety net of every spec. Specs run in virtual
+// time and finish in microseconds; the budget only turns a hang into a
+// failure that explains itself.
+const Budget = 2 * time.Second
+
+// Timeout is the decorator every It carries.
+var Timeout = ginkgo.SpecTimeout(Budget)
+
+// MarkersEnv, when set to 1, makes the suite print a line on standard
+// error as each spec starts and ends. The grader sets it; learners never
+// see the markers.
+const MarkersEnv = "AUTOROUTE_MARKERS"
+
+// Marker lines look like "@@autoroute:start <spec>" and
+// "@@autoroute:end <spec>", each alone on its line.
+const (
+	StartMarker = "@@autoroute:start "
+	EndMarker   = "@@autoroute:end "
+)
+
+// RunSuite runs a lesson's suite from its TestXxx function. readme is the
+// lesson text the failures point to.
+func RunSuite(t *testing.T, lesson, readme string) {
+	gomega.RegisterFailHandler(ginkgo.Fail)
+	suite, reporter := ginkgo.GinkgoConfiguration()
+	// A spec that ignores its context gets one more second, not thirty.
+	suite.GracePeriod = time.Second
+	setup(readme)
+	ginkgo.RunSpecs(t, "Autoroute lesson "+lesson, suite, reporter)
+}
+
+var (
+	readmePath string
+	before     atomic.Pointer[[]gleak.Goroutine] // the goroutines alive when the current spec started
+)
+
+func setup(readme string) {
+	readmePath = readme
+	markers := os.Getenv(MarkersEnv) == "1"
+
+	ginkgo.ReportBeforeEach(func(r ginkgo.SpecReport) {
+		if markers {
+			fmt.Fprintf(os.Stderr, "\n%s%s\n", StartMarker, r.FullText())
+		}
+	})
+	ginkgo.BeforeEach(func() {
+		snapshot := gleak.Goroutines()
+		before.Store(&snapshot)
+		// Registered first, so it runs last: after the spec's own cleanups
+		// (which shut down what the spec started).
+		ginkgo.DeferCleanup(func() {
+			// Goroutines that are on their way out (they sent their last
+			// value and are returning) get a moment to finish; the budget is
+			// a safety net, not a wait for code to "get there": a correct
+			// program has nothing left to do.
+			gomega.Eventually(gleak.Goroutines).WithTimeout(time.Second).WithPolling(5*time.Millisecond).
+				ShouldNot(gleak.HaveLeaked(snapshot),
+					"The spec ended, but goroutines started during it are still running: every goroutine "+
+						"your code starts must end once its work is done or its context is cancelled. "+
+						"Each one is listed below with where it was started. %s", See(current()))
+		})
+	})
+	ginkgo.ReportAfterEach(func(r ginkgo.SpecReport) {
+		if markers {
+			fmt.Fprintf(os.Stderr, "\n%s%s\n", EndMarker, r.FullText())
+		}
+	})
+}
+
+// See points the learner at an exercise's section of the lesson text: the
+// heading "### <exercise id>".
+func See(exercise string) string {
+	if readmePath == "" {
+		return ""
+	}
+	return fmt.Sprintf("(Read %s, section %q.)", readmePath, exercise)
+}
+
+// current is the exercise of the running spec: its top-level Describe's
+// label.
+func current() string {
+	if labels := ginkgo.CurrentSpecReport().Labels(); len(labels) > 0 {
+		return labels[0]
+	}
+	return ""
+}
+
+// Call is learner code running on a goroutine the spec owns.
+type Call[T any] struct {
+	what  string
+	done  chan struct{}
+	value T
+	panic any
+	stack string
+}
+
+// Go starts fn, described by what as the learner would write the call
+// (for example "executor.Hello(ctx, clk, &out)"), on a goroutine of its
+// own. A panic in fn is caught and reported by Wait.
+func Go[T any](what string, fn func() T) *Call[T] {
+	c := &Call[T]{what: what, done: make(chan struct{})}
+	go func() {
+		defer close(c.done)
+		defer func() {
+			if r := recover(); r != nil {
+				c.panic = r
+				c.stack = string(debug.Stack())
+			}
+		}()
+		c.value = fn()
+	}()
+	return c
+}
+
+// Do is Go for a call with no result.
+func Do(what string, fn func()) *Call[struct{}] {
+	return Go(what, func() struct{} { fn(); return struct{}{} })
+}
+
+// Done is closed once the call has returned or panicked.
+func (c *Call[T]) Done() <-chan struct{} { return c.done }
+
+// Returned reports, without blocking, whether the call has finished.
+func (c *Call[T]) Returned() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// Wait waits for the call and returns its result. It fails the spec if the
+// call panicked, or if ctx (the spec's context) ended first; state, if
+// given, is described in the failure (a fake clock lists its timers).
+func (c *Call[T]) Wait(ctx context.Context, state ...fmt.Stringer) T {
+	ginkgo.GinkgoHelper()
+	select {
+	case <-c.done:
+	case <-ctx.Done():
+		ginkgo.Fail(fmt.Sprintf("%s had not returned when the spec's %v budget ran out. It is blocked: "+
+			"a deadlock, a receive nobody will send to, a send nobody will receive, or a wait on the "+
+			"real clock instead of the one it was given.%s", c.what, Budget, describe(state)))
+	}
+	c.failOnPanic()
+	return c.value
+}
+
+// failOnPanic turns a caught panic into a failure that says what to do.
+func (c *Call[T]) failOnPanic() {
+	ginkgo.GinkgoHelper()
+	if c.panic == nil {
+		return
+	}
+	msg := fmt.Sprint(c.panic)
+	if strings.HasPrefix(msg, "TODO(") {
+		ginkgo.Fail(fmt.Sprintf("%s is still a stub: %s %s", c.what, msg, See(current())))
+	}
+	ginkgo.Fail(fmt.Sprintf("%s panicked: %s\n\n%s", c.what, msg, learnerFrames(c.stack)))
+}
+
+// Panicked reports whether the finished call panicked, and with what.
+func (c *Call[T]) Panicked() (any, bool) {
+	<-c.done
+	return c.panic, c.panic != nil
+}
+
+func describe(state []fmt.Stringer) string {
+	var b strings.Builder
+	for _, s := range state {
+		if s != nil {
+			b.WriteString("\n\n")
+			b.WriteString(s.String())
+		}
+	}
+	return b.String()
+}
+
+// learnerFrames keeps the part of a stack that is about the learner's code,
+// dropping the harness and runtime frames around it.
+func learnerFrames(stack string) string {
+	lines := strings.Split(stack, "\n")
+	var kept []string
+	for i := 0; i+1 < len(lines); i++ {
+		fn := lines[i]
+		if strings.HasPrefix(fn, "goroutine ") || strings.HasPrefix(fn, "\t") {
+			continue
+		}
+		if strings.Contains(fn, "runtime/debug.") || strings.Contains(fn, "autoroute/internal/harness.") ||
+			strings.HasPrefix(fn, "panic(") || strings.HasPrefix(fn, "runtime.") {
+			i++
+			continue
+		}
+		kept = append(kept, fn, lines[i+1])
+		i++
+	}
+	if len(kept) == 0 {
+		return stack
+	}
+	return strings.Join(kept, "\n")
+}
+
+// Buffer is an io.Writer that many goroutines may write to while a spec
+// reads it.
+type Buffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *Buffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+// String returns everything written so far.
+func (b *Buffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// GoroutinesStartedBy returns the live goroutines that code in package pkg
+// (an import path, such as "autoroute/solutions/executor") started since
+// the current spec began.
+func GoroutinesStartedBy(pkg string) []gleak.Goroutine {
+	old := map[uint64]bool{}
+	if snapshot := before.Load(); snapshot != nil {
+		for _, g := range *snapshot {
+			old[g.ID] = true
+		}
+	}
+	var started []gleak.Goroutine
+	for _, g := range gleak.Goroutines() {
+		if strings.HasPrefix(g.CreatorFunction, pkg+".") && !old[g.ID] {
+			started = append(started, g)
+		}
+	}
+	return started
+}
+
+// WaitFor waits, within ctx, for a fact the spec needs before it can go
+// on, such as "the code armed a 1s timer": wait blocks until the fact
+// holds. If the learner's call returns or panics first, or the budget runs
+// out, the spec fails saying which fact never came.
+func (c *Call[T]) WaitFor(ctx context.Context, fact string, wait func(context.Context) error) {
+	ginkgo.GinkgoHelper()
+	waitCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-c.done:
+			cancel()
+		case <-waitCtx.Done():
+		}
+	}()
+	err := wait(waitCtx)
+	if err == nil {
+		return
+	}
+	if c.Returned() {
+		c.failOnPanic()
+		ginkgo.Fail(fmt.Sprintf("%s returned before %s.", c.what, fact))
+	}
+	ginkgo.Fail(fmt.Sprintf("The spec waited for this: %s. It never happened within the spec's %v budget.\n\n%v", fact, Budget, err))
+}
+
+// Receive waits, within ctx, for a value on ch: a fact the spec needs, such
+// as "a task started". If ctx ends first the spec fails, saying what never
+// came (what) and why it matters (hint, may be empty).
+func Receive[T any](ctx context.Context, ch <-chan T, what, hint string) T {
+	ginkgo.GinkgoHelper()
+	select {
+	case v := <-ch:
+		return v
+	case <-ctx.Done():
+		ginkgo.Fail(fmt.Sprintf("The spec waited for %s. It never came within the spec's %v budget. %s", what, Budget, hint))
+	}
+	panic("unreachable: Fail does not return")
+}

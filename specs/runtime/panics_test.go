@@ -1,0 +1,70 @@
+package runtime_test
+
+import (
+	"context"
+	"errors"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"autoroute/fakes/clock"
+	"autoroute/internal/harness"
+	"autoroute/solutions/executor"
+)
+
+// onPurpose is what the specs' tasks panic with. If it is the last thing a
+// crashed test run printed, the executor did not recover a task's panic.
+const onPurpose = "a task panicked on purpose (lesson runtime, exercise panics). If this panic ended your " +
+	"test run, runSafely does not recover panics yet: read lessons/01-runtime/README.md, section \"panics\""
+
+func panicking(context.Context) { panic(onPurpose) }
+
+var _ = Describe("panics", Label("panics"), func() {
+	It("a panicking task does not take the executor down: the lane runs the next task", func(ctx SpecContext) {
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 2, Clock: clock.NewFake(), OnPanic: func(*executor.PanicError) {}})
+
+		ran := make(chan struct{})
+		spawn(ctx, e, panicking)
+		spawn(ctx, e, func(context.Context) { close(ran) })
+		harness.Receive(ctx, ran, "the task spawned after a panicking one to run on the same lane",
+			"runSafely should recover the panic so the lane lives on. "+harness.See("panics"))
+	}, harness.Timeout)
+
+	It("reports the panic to OnPanic with its value and the stack where it happened", func(ctx SpecContext) {
+		reports := make(chan *executor.PanicError, 1)
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clock.NewFake(), OnPanic: func(p *executor.PanicError) { reports <- p }})
+
+		spawn(ctx, e, panicking)
+		report := harness.Receive(ctx, reports, "OnPanic to be called for the panicking task", harness.See("panics"))
+		Expect(report).NotTo(BeNil(), "OnPanic was called with a nil report.")
+		Expect(report.Value).To(Equal(onPurpose), "The report's Value should be what the task panicked with. %s", harness.See("panics"))
+		Expect(string(report.Stack)).To(ContainSubstring("runtime_test.panicking"),
+			"The report's Stack should be taken inside the deferred function that recovers (debug.Stack()), "+
+				"so that it still shows the task that panicked. %s", harness.See("panics"))
+		Expect(errors.Is(report, executor.ErrTaskPanicked)).To(BeTrue(), "A *PanicError matches ErrTaskPanicked.")
+	}, harness.Timeout)
+
+	It("keeps every lane alive after many panics", func(ctx SpecContext) {
+		e := start(ctx, executor.Config{Lanes: 2, Queue: 20, Clock: clock.NewFake(), OnPanic: func(*executor.PanicError) {}})
+
+		for range 20 {
+			spawn(ctx, e, panicking)
+		}
+		// Two tasks that only finish once both have started: they need both
+		// lanes alive at the same time.
+		both := make(chan struct{}, 2)
+		release := make(chan struct{})
+		for range 2 {
+			spawn(ctx, e, func(context.Context) {
+				both <- struct{}{}
+				<-release
+			})
+		}
+		harness.Receive(ctx, both, "a lane to run a task after 20 panics", harness.See("panics"))
+		harness.Receive(ctx, both, "the second lane to run a task after 20 panics",
+			"One lane survived, the other did not. "+harness.See("panics"))
+		close(release)
+		Expect(harness.GoroutinesStartedBy(learnerPackage)).To(HaveLen(2),
+			"After 20 panics, the executor should still have its 2 lanes and no more. These goroutines are running now:\n%s", goroutineList())
+	}, harness.Timeout)
+})

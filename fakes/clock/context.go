@@ -1,7 +1,6 @@
 package clock
 
 import (
-	"container/heap"
 	"context"
 	"fmt"
 	"sync"
@@ -63,16 +62,14 @@ func (f *Fake) withDeadline(parent context.Context, deadline time.Time, d time.D
 		c.cancel(context.DeadlineExceeded, context.DeadlineExceeded)
 		return c, cancel
 	}
-	t := &fakeTimer{clock: f, kind: KindDeadline, index: -1, pcs: callers(), fn: func() {
+	t := &fakeTimer{clock: f, kind: KindDeadline, index: -1, armed: d, fn: func() {
 		c.cancel(context.DeadlineExceeded, context.DeadlineExceeded)
 	}}
+	t.pcs.record()
+	when := int64(deadline.Sub(f.start))
 	f.mu.Lock()
-	t.armed = d
-	t.when = deadline
-	f.seq++
-	t.seq = f.seq
-	if deadline.After(f.now) {
-		heap.Push(&f.pending, t)
+	if when > f.at {
+		f.pushLocked(t, when)
 		f.notifyLocked()
 		f.mu.Unlock()
 	} else { // the clock moved past the deadline meanwhile

@@ -2,9 +2,9 @@ package clock
 
 import (
 	"cmp"
-	"container/heap"
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -36,9 +36,12 @@ var Epoch = time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
 //
 // Pending timers live in a heap: arming, stopping and firing cost O(log n).
 type Fake struct {
-	mu        sync.Mutex
-	start     time.Time
-	now       time.Time
+	mu    sync.Mutex
+	start time.Time
+	now   time.Time
+	// at is now as an offset from start: the heap's time scale. Offsets
+	// saturate at ±math.MaxInt64 (292 years), as the runtime's timers do.
+	at        int64
 	pending   timerHeap
 	seq       uint64
 	advancing bool
@@ -100,12 +103,12 @@ type Pending struct {
 	Period   time.Duration // a ticker's period; 0 for one-shot timers
 
 	seq uint64
-	pcs []uintptr
+	pcs stack
 }
 
 // ArmedAt returns the file:line of the code that armed the timer: the first
 // caller outside this package.
-func (p Pending) ArmedAt() string { return callSite(p.pcs) }
+func (p Pending) ArmedAt() string { return callSite(p.pcs[:]) }
 
 // Now returns the fake's current time.
 func (f *Fake) Now() time.Time {
@@ -126,20 +129,37 @@ func (f *Fake) Sleep(d time.Duration) {
 	if d <= 0 {
 		return
 	}
-	t := f.arm(KindSleep, d, 0, nil)
+	t := &fakeTimer{}
+	f.arm(t, KindSleep, d, 0, nil)
 	<-t.ch
 }
 
 // After returns the channel of a new timer, like time.After.
 func (f *Fake) After(d time.Duration) <-chan time.Time {
-	return f.arm(KindTimer, d, 0, nil).ch
+	t := &fakeTimer{}
+	f.arm(t, KindTimer, d, 0, nil)
+	return t.ch
 }
 
 // NewTimer returns a timer that fires once the clock has been advanced by d.
 // A timer armed with d <= 0 has its value ready at once.
 func (f *Fake) NewTimer(d time.Duration) *Timer {
-	t := f.arm(KindTimer, d, 0, nil)
-	return &Timer{C: t.ch, fake: t}
+	t := &timerAndHandle{}
+	t.handle.fake = &t.fakeTimer
+	f.arm(&t.fakeTimer, KindTimer, d, 0, nil)
+	t.handle.C = t.ch
+	return &t.handle
+}
+
+// timerAndHandle allocates a timer and the handle returned for it at once.
+type timerAndHandle struct {
+	fakeTimer
+	handle Timer
+}
+
+type tickerAndHandle struct {
+	fakeTimer
+	handle Ticker
 }
 
 // AfterFunc arranges for fn to run on the goroutine that advances the clock
@@ -148,7 +168,10 @@ func (f *Fake) NewTimer(d time.Duration) *Timer {
 // callback, say), that Advance runs fn at the current instant, after what
 // is already due then, and does not return before fn has.
 func (f *Fake) AfterFunc(d time.Duration, fn func()) *Timer {
-	return &Timer{fake: f.arm(KindFunc, d, 0, fn)}
+	t := &timerAndHandle{}
+	t.handle.fake = &t.fakeTimer
+	f.arm(&t.fakeTimer, KindFunc, d, 0, fn)
+	return &t.handle
 }
 
 // NewTicker returns a ticker with period d. It panics if d <= 0.
@@ -156,8 +179,11 @@ func (f *Fake) NewTicker(d time.Duration) *Ticker {
 	if d <= 0 {
 		panic("clock: non-positive interval for NewTicker")
 	}
-	t := f.arm(KindTicker, d, d, nil)
-	return &Ticker{C: t.ch, fake: t}
+	t := &tickerAndHandle{}
+	t.handle.fake = &t.fakeTimer
+	f.arm(&t.fakeTimer, KindTicker, d, d, nil)
+	t.handle.C = t.ch
+	return &t.handle
 }
 
 // Advance moves the clock forward by d, firing every timer that comes due on
@@ -168,10 +194,8 @@ func (f *Fake) Advance(d time.Duration) {
 	if d < 0 {
 		panic(f.misuse(fmt.Sprintf("Advance(%v): time cannot go backwards", d)))
 	}
-	f.mu.Lock()
-	target := f.now.Add(d)
-	f.mu.Unlock()
-	f.advanceTo(target, fmt.Sprintf("Advance(%v)", d))
+	f.advanceTo(func(at int64) int64 { return addSat(at, d) },
+		func() string { return fmt.Sprintf("Advance(%v)", d) })
 }
 
 // AdvanceTo moves the clock forward to t, like Advance. It panics if t is
@@ -180,22 +204,24 @@ func (f *Fake) AdvanceTo(t time.Time) {
 	if now := f.Now(); t.Before(now) {
 		panic(f.misuse(fmt.Sprintf("AdvanceTo(%s): that is %v before now", f.offset(t), now.Sub(t))))
 	}
-	f.advanceTo(t, fmt.Sprintf("AdvanceTo(%s)", f.offset(t)))
+	target := int64(t.Sub(f.start))
+	f.advanceTo(func(at int64) int64 { return max(at, target) },
+		func() string { return fmt.Sprintf("AdvanceTo(%s)", f.offset(t)) })
 }
 
 // AdvanceToNext moves the clock to the deadline of the earliest pending timer
 // and fires it (with any other timer due at the same instant). It reports how
 // far the clock moved, and false when nothing was pending.
 func (f *Fake) AdvanceToNext() (time.Duration, bool) {
-	f.mu.Lock()
-	if len(f.pending) == 0 {
-		f.mu.Unlock()
-		return 0, false
-	}
-	next, now := f.pending[0].when, f.now
-	f.mu.Unlock()
-	f.advanceTo(next, "AdvanceToNext()")
-	return next.Sub(now), true
+	moved, ok := time.Duration(0), false
+	f.advanceTo(func(at int64) int64 {
+		if len(f.pending) == 0 {
+			return at
+		}
+		moved, ok = time.Duration(f.pending[0].when-at), true
+		return f.pending[0].when
+	}, func() string { return "AdvanceToNext()" })
+	return moved, ok
 }
 
 // Pending returns the timers waiting to fire, earliest first.
@@ -269,17 +295,20 @@ func (f *Fake) WaitForSleepers(ctx context.Context, n int) error {
 // String describes the clock: its time and the pending timers.
 func (f *Fake) String() string { return f.describe() }
 
-// advanceTo fires the due timers one at a time, dropping the lock around
-// each callback.
-func (f *Fake) advanceTo(target time.Time, call string) {
+// advanceTo moves the clock to the offset target(at), computed under the
+// lock from the current offset, firing the due timers in order. Channel
+// timers fire under the lock; the lock is dropped around each callback.
+// call names the caller for the concurrent-use panic.
+func (f *Fake) advanceTo(target func(at int64) int64, call func() string) {
 	f.mu.Lock()
 	if f.advancing {
 		desc := f.describeLocked()
 		f.mu.Unlock()
-		panic(fmt.Sprintf("clock: %s called while another Advance is running; advance from one goroutine at a time\n%s", call, desc))
+		panic(fmt.Sprintf("clock: %s called while another Advance is running; advance from one goroutine at a time\n%s", call(), desc))
 	}
 	f.advancing = true
-	f.mu.Unlock()
+	// A timer due at math.MaxInt64 (292 years away, or more) never fires.
+	end := min(target(f.at), math.MaxInt64-1)
 
 	finished := false
 	defer func() {
@@ -291,49 +320,54 @@ func (f *Fake) advanceTo(target time.Time, call string) {
 	}()
 
 	for {
-		f.mu.Lock()
-		if len(f.pending) == 0 || f.pending[0].when.After(target) {
-			if target.After(f.now) {
-				f.now = target
+		if len(f.pending) == 0 || f.pending[0].when > end {
+			if end > f.at {
+				f.setAtLocked(end)
 			}
 			f.advancing = false
 			f.mu.Unlock()
 			finished = true
 			return
 		}
-		t := heap.Pop(&f.pending).(*fakeTimer)
-		f.now = t.when
-		fn := f.fireLocked(t, target)
+		t := f.pending.pop()
+		f.setAtLocked(t.when)
 		f.notifyLocked()
-		f.mu.Unlock()
-		if fn != nil {
+		if fn := f.fireLocked(t, end); fn != nil {
+			f.mu.Unlock()
 			fn()
+			f.mu.Lock()
 		}
 	}
 }
 
+func (f *Fake) setAtLocked(at int64) {
+	f.at = at
+	f.now = f.start.Add(time.Duration(at))
+}
+
 // fireLocked delivers a due timer. It returns the callback to run, if any,
 // once the lock is released.
-func (f *Fake) fireLocked(t *fakeTimer, target time.Time) func() {
+func (f *Fake) fireLocked(t *fakeTimer, end int64) func() {
 	if t.fn != nil {
 		return t.fn
 	}
 	select {
-	case t.ch <- t.when:
+	case t.ch <- f.now:
 	default: // a ticker whose reader has not taken the last tick: drop it
 	}
 	if t.period > 0 {
 		// The reader cannot run before this Advance returns, so every tick
-		// up to target would be dropped: skip to the first grid point after it.
-		next := t.when.Add(t.period)
-		if !next.After(target) {
-			missed := target.Sub(t.when) / t.period
-			next = t.when.Add((missed + 1) * t.period)
+		// up to end would be dropped: skip to the first grid point after it.
+		next := addSat(t.when, t.period)
+		if next <= end {
+			ticks := (end-t.when)/int64(t.period) + 1
+			if ticks > (math.MaxInt64-t.when)/int64(t.period) {
+				next = math.MaxInt64
+			} else {
+				next = t.when + ticks*int64(t.period)
+			}
 		}
-		t.when = next
-		f.seq++
-		t.seq = f.seq
-		heap.Push(&f.pending, t)
+		f.pushLocked(t, next)
 	}
 	return nil
 }
@@ -343,18 +377,19 @@ type fakeTimer struct {
 	clock  *Fake
 	kind   Kind
 	armed  time.Duration
-	when   time.Time
+	when   int64 // offset from the clock's start, valid while pending
 	period time.Duration
 	seq    uint64 // arming order, to break ties between equal deadlines
 	index  int    // position in the heap, -1 when not pending
 	ch     chan time.Time
 	fn     func()
-	pcs    []uintptr
+	pcs    stack
 }
 
-// arm creates a timer and schedules it d from now.
-func (f *Fake) arm(kind Kind, d, period time.Duration, fn func()) *fakeTimer {
-	t := &fakeTimer{clock: f, kind: kind, period: period, fn: fn, index: -1, pcs: callers()}
+// arm sets t up and schedules it d from now.
+func (f *Fake) arm(t *fakeTimer, kind Kind, d, period time.Duration, fn func()) {
+	t.clock, t.kind, t.period, t.fn, t.index = f, kind, period, fn, -1
+	t.pcs.record()
 	if fn == nil {
 		// One buffered slot: a due timer's value is ready even if nobody is
 		// receiving yet. Stop and Reset drain it, so it is never stale.
@@ -366,7 +401,6 @@ func (f *Fake) arm(kind Kind, d, period time.Duration, fn func()) *fakeTimer {
 	if run != nil {
 		go run()
 	}
-	return t
 }
 
 // scheduleLocked puts t in the heap to fire d from now. A timer already due
@@ -376,7 +410,6 @@ func (f *Fake) arm(kind Kind, d, period time.Duration, fn func()) *fakeTimer {
 // moves on, like the callbacks due later in its window.
 func (f *Fake) scheduleLocked(t *fakeTimer, d time.Duration) (run func()) {
 	t.armed = d
-	t.when = f.now.Add(d)
 	if d <= 0 && t.period == 0 {
 		if t.fn == nil {
 			t.ch <- f.now
@@ -385,13 +418,19 @@ func (f *Fake) scheduleLocked(t *fakeTimer, d time.Duration) (run func()) {
 		if !f.advancing {
 			return t.fn
 		}
-		t.when = f.now
+		d = 0
 	}
-	f.seq++
-	t.seq = f.seq
-	heap.Push(&f.pending, t)
+	f.pushLocked(t, addSat(f.at, d))
 	f.notifyLocked()
 	return nil
+}
+
+// pushLocked puts t in the heap, due at offset when, after the timers
+// already due then.
+func (f *Fake) pushLocked(t *fakeTimer, when int64) {
+	f.seq++
+	t.when, t.seq = when, f.seq
+	f.pending.push(t)
 }
 
 // stop removes t from the heap and drains its channel. It reports whether
@@ -406,7 +445,7 @@ func (t *fakeTimer) stop() bool {
 func (f *Fake) unscheduleLocked(t *fakeTimer) bool {
 	active := t.index >= 0
 	if active {
-		heap.Remove(&f.pending, t.index)
+		f.pending.remove(t.index)
 		f.notifyLocked()
 	}
 	if t.ch != nil {
@@ -422,11 +461,13 @@ func (f *Fake) unscheduleLocked(t *fakeTimer) bool {
 // reset reschedules t to fire d from now with the given period (0 for a
 // one-shot timer). It reports whether the timer was active.
 func (t *fakeTimer) reset(d, period time.Duration) bool {
+	var pcs stack
+	pcs.record()
 	f := t.clock
 	f.mu.Lock()
 	active := f.unscheduleLocked(t)
 	t.period = period
-	t.pcs = callers()
+	t.pcs = pcs
 	run := f.scheduleLocked(t, d)
 	f.mu.Unlock()
 	if run != nil {
@@ -444,8 +485,10 @@ func (f *Fake) notifyLocked() {
 
 func (f *Fake) snapshotLocked() []Pending {
 	ps := make([]Pending, len(f.pending))
-	for i, t := range f.pending {
-		ps[i] = Pending{Kind: t.kind, Duration: t.armed, Deadline: t.when, Period: t.period, seq: t.seq, pcs: t.pcs}
+	for i, e := range f.pending {
+		t := e.t
+		ps[i] = Pending{Kind: t.kind, Duration: t.armed, Deadline: f.start.Add(time.Duration(t.when)),
+			Period: t.period, seq: t.seq, pcs: t.pcs}
 	}
 	slices.SortFunc(ps, func(a, b Pending) int {
 		if c := a.Deadline.Compare(b.Deadline); c != 0 {
@@ -495,17 +538,37 @@ func (f *Fake) offset(t time.Time) string {
 	return "+" + d.String()
 }
 
-// callers records the stack of whoever armed a timer; it is symbolised only
-// if someone asks (ArmedAt), so arming stays cheap.
-func callers() []uintptr {
-	var pcs [12]uintptr
-	n := runtime.Callers(3, pcs[:])
-	return append([]uintptr(nil), pcs[:n]...)
+// stack holds the innermost frames of whoever armed a timer, starting at
+// the exported method of this package it called; it is symbolised only if
+// someone asks (ArmedAt), so arming stays cheap. A few frames are enough to
+// get past this package's own.
+type stack [2]uintptr
+
+// record captures the caller's stack, skipping runtime.Callers, record and
+// the internal function that called it (arm, reset or withDeadline).
+func (s *stack) record() {
+	n := runtime.Callers(3, s[:])
+	clear(s[n:])
+}
+
+// addSat returns at+d, saturating instead of overflowing.
+func addSat(at int64, d time.Duration) int64 {
+	sum := at + int64(d)
+	switch {
+	case d > 0 && sum < at:
+		return math.MaxInt64
+	case d < 0 && sum > at:
+		return math.MinInt64
+	}
+	return sum
 }
 
 const thisPackage = "autoroute/fakes/clock."
 
 func callSite(pcs []uintptr) string {
+	if i := slices.Index(pcs, 0); i >= 0 {
+		pcs = pcs[:i]
+	}
 	if len(pcs) == 0 {
 		return "unknown"
 	}
@@ -521,32 +584,85 @@ func callSite(pcs []uintptr) string {
 	}
 }
 
-// timerHeap orders pending timers by deadline, then by arming order.
-type timerHeap []*fakeTimer
+// timerHeap is a binary min-heap of pending timers ordered by deadline,
+// then arming order. The keys are copied into the entries so that sifting
+// compares without chasing pointers.
+type timerHeap []heapEntry
 
-func (h timerHeap) Len() int { return len(h) }
-func (h timerHeap) Less(i, j int) bool {
-	if !h[i].when.Equal(h[j].when) {
-		return h[i].when.Before(h[j].when)
-	}
-	return h[i].seq < h[j].seq
+type heapEntry struct {
+	when int64
+	seq  uint64
+	t    *fakeTimer
 }
-func (h timerHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].index = i
-	h[j].index = j
+
+func (e heapEntry) less(o heapEntry) bool {
+	return e.when < o.when || e.when == o.when && e.seq < o.seq
 }
-func (h *timerHeap) Push(x any) {
-	t := x.(*fakeTimer)
-	t.index = len(*h)
-	*h = append(*h, t)
+
+func (h *timerHeap) push(t *fakeTimer) {
+	*h = append(*h, heapEntry{t.when, t.seq, t})
+	h.up(len(*h) - 1)
 }
-func (h *timerHeap) Pop() any {
-	old := *h
-	n := len(old)
-	t := old[n-1]
-	old[n-1] = nil
-	t.index = -1
-	*h = old[:n-1]
+
+// pop removes and returns the earliest timer.
+func (h *timerHeap) pop() *fakeTimer {
+	t := (*h)[0].t
+	h.remove(0)
 	return t
+}
+
+// remove takes out the entry at index i.
+func (h *timerHeap) remove(i int) {
+	old := *h
+	last := len(old) - 1
+	old[i].t.index = -1
+	if i != last {
+		old[i] = old[last]
+		old[i].t.index = i
+	}
+	old[last] = heapEntry{}
+	*h = old[:last]
+	if i != last {
+		if !h.down(i) {
+			h.up(i)
+		}
+	}
+}
+
+func (h timerHeap) up(i int) {
+	e := h[i]
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !e.less(h[parent]) {
+			break
+		}
+		h[i] = h[parent]
+		h[i].t.index = i
+		i = parent
+	}
+	h[i] = e
+	e.t.index = i
+}
+
+// down sifts the entry at i down and reports whether it moved.
+func (h timerHeap) down(i int) bool {
+	e, start, n := h[i], i, len(h)
+	for {
+		child := 2*i + 1
+		if child >= n {
+			break
+		}
+		if r := child + 1; r < n && h[r].less(h[child]) {
+			child = r
+		}
+		if !h[child].less(e) {
+			break
+		}
+		h[i] = h[child]
+		h[i].t.index = i
+		i = child
+	}
+	h[i] = e
+	e.t.index = i
+	return i > start
 }

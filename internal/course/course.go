@@ -367,3 +367,7 @@ func lineError(err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	return errors.New(msg)
 }
+
+// PristineDir holds the untouched stubs: the self-test grades them, and
+// reset copies them back over the learner's.
+func (l *Lesson) PristineDir() string { return filepath.Join("lessons", l.Dir, "stub") }

@@ -8,6 +8,7 @@ package harness
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"runtime/debug"
@@ -27,16 +28,46 @@ import (
 // failure that explains itself.
 const Budget = 2 * time.Second
 
-// Timeout is the decorator every It carries.
-var Timeout = ginkgo.SpecTimeout(Budget)
+// Timeout is the decorator every It carries. Ginkgo's own timeout is a
+// second longer than the budget: the harness's waits give up at the budget
+// with a message that says what was awaited, and Ginkgo's terse "A spec
+// timeout occurred" remains only for code that blocks outside them.
+var Timeout = ginkgo.SpecTimeout(Budget + time.Second)
+
+// nodeStart is when the running spec (or cleanup) began; the harness's waits
+// end at nodeStart+Budget.
+var nodeStart atomic.Pointer[time.Time]
+
+func startNode() {
+	now := time.Now()
+	nodeStart.Store(&now)
+}
+
+// bounded returns ctx cut short at the running node's budget.
+func bounded(ctx context.Context) (context.Context, context.CancelFunc) {
+	start := nodeStart.Load()
+	if start == nil {
+		return context.WithTimeout(ctx, Budget)
+	}
+	return context.WithDeadline(ctx, start.Add(Budget))
+}
+
+// DeferCleanup registers fn to run when the spec ends, with a budget of its
+// own, like ginkgo.DeferCleanup with a SpecContext.
+func DeferCleanup(fn func(ctx context.Context)) {
+	ginkgo.DeferCleanup(func(ctx ginkgo.SpecContext) {
+		startNode()
+		fn(ctx)
+	}, ginkgo.NodeTimeout(Budget+time.Second))
+}
 
 // MarkersEnv, when set to 1, makes the suite print a line on standard
 // error as each spec starts and ends. The grader sets it; learners never
 // see the markers.
 const MarkersEnv = "AUTOROUTE_MARKERS"
 
-// Marker lines look like "@@autoroute:start <spec>" and
-// "@@autoroute:end <spec>", each alone on its line.
+// Marker lines look like "@@autoroute:start <spec's full text>" and
+// "@@autoroute:end <End as JSON>", each alone on its line.
 const (
 	StartMarker = "@@autoroute:start "
 	EndMarker   = "@@autoroute:end "
@@ -68,6 +99,7 @@ func setup(readme string) {
 		}
 	})
 	ginkgo.BeforeEach(func() {
+		startNode()
 		snapshot := gleak.Goroutines()
 		before.Store(&snapshot)
 		// Registered first, so it runs last: after the spec's own cleanups
@@ -77,7 +109,11 @@ func setup(readme string) {
 			// value and are returning) get a moment to finish; the budget is
 			// a safety net, not a wait for code to "get there": a correct
 			// program has nothing left to do.
-			gomega.Eventually(gleak.Goroutines).WithTimeout(time.Second).WithPolling(5*time.Millisecond).
+			leaks := gomega.NewGomega(func(message string, callerSkip ...int) {
+				diagnose(ReasonLeak)
+				ginkgo.Fail(message, callerSkip...)
+			})
+			leaks.Eventually(gleak.Goroutines).WithTimeout(time.Second).WithPolling(5*time.Millisecond).
 				ShouldNot(gleak.HaveLeaked(snapshot),
 					"The spec ended, but goroutines started during it are still running: every goroutine "+
 						"your code starts must end once its work is done or its context is cancelled. "+
@@ -86,9 +122,56 @@ func setup(readme string) {
 	})
 	ginkgo.ReportAfterEach(func(r ginkgo.SpecReport) {
 		if markers {
-			fmt.Fprintf(os.Stderr, "\n%s%s\n", EndMarker, r.FullText())
+			fmt.Fprintf(os.Stderr, "\n%s%s\n", EndMarker, endOf(r))
 		}
 	})
+}
+
+// End is what the end marker of a spec says.
+type End struct {
+	Spec     string   `json:"spec"`    // the full text, as in the start marker
+	Labels   []string `json:"labels"`  // the first is the exercise id
+	State    string   `json:"state"`   // Ginkgo's: passed, failed, panicked, timedout, interrupted...
+	Reason   string   `json:"reason"`  // the harness's finer diagnosis, if any (see the Reason constants)
+	Message  string   `json:"message"` // the first failure's message
+	Location string   `json:"location"`
+}
+
+// Reasons the harness records for a failed spec, finer than Ginkgo's state.
+const (
+	ReasonStub    = "stub"    // the learner's function still panics with TODO
+	ReasonPanic   = "panic"   // the learner's code panicked
+	ReasonTimeout = "timeout" // the learner's call never returned: a deadlock or a wait on the wrong clock
+	ReasonLeak    = "leak"    // goroutines outlived the spec
+)
+
+const reasonEntry = "autoroute-reason"
+
+// diagnose records why the spec is about to fail, unless it failed already.
+func diagnose(reason string) {
+	if ginkgo.CurrentSpecReport().Failed() {
+		return
+	}
+	ginkgo.AddReportEntry(reasonEntry, reason, ginkgo.ReportEntryVisibilityNever)
+}
+
+func endOf(r ginkgo.SpecReport) string {
+	end := End{Spec: r.FullText(), Labels: r.Labels(), State: r.State.String()}
+	if r.Failure.Message != "" {
+		end.Message = r.Failure.Message
+		end.Location = r.Failure.Location.String()
+	}
+	for _, e := range r.ReportEntries {
+		if e.Name == reasonEntry {
+			end.Reason = e.StringRepresentation()
+			break
+		}
+	}
+	data, err := json.Marshal(end)
+	if err != nil {
+		return fmt.Sprintf(`{"spec":%q,"state":"failed","message":"cannot encode the spec's report: %v"}`, end.Spec, err)
+	}
+	return string(data)
 }
 
 // See points the learner at an exercise's section of the lesson text: the
@@ -159,9 +242,12 @@ func (c *Call[T]) Returned() bool {
 // given, is described in the failure (a fake clock lists its timers).
 func (c *Call[T]) Wait(ctx context.Context, state ...fmt.Stringer) T {
 	ginkgo.GinkgoHelper()
+	ctx, cancel := bounded(ctx)
+	defer cancel()
 	select {
 	case <-c.done:
 	case <-ctx.Done():
+		diagnose(ReasonTimeout)
 		ginkgo.Fail(fmt.Sprintf("%s had not returned when the spec's %v budget ran out. It is blocked: "+
 			"a deadlock, a receive nobody will send to, a send nobody will receive, or a wait on the "+
 			"real clock instead of the one it was given.%s", c.what, Budget, describe(state)))
@@ -178,8 +264,10 @@ func (c *Call[T]) failOnPanic() {
 	}
 	msg := fmt.Sprint(c.panic)
 	if strings.HasPrefix(msg, "TODO(") {
+		diagnose(ReasonStub)
 		ginkgo.Fail(fmt.Sprintf("%s is still a stub: %s %s", c.what, msg, See(current())))
 	}
+	diagnose(ReasonPanic)
 	ginkgo.Fail(fmt.Sprintf("%s panicked: %s\n\n%s", c.what, msg, learnerFrames(c.stack)))
 }
 
@@ -269,7 +357,7 @@ func GoroutinesStartedBy(pkg string) []gleak.Goroutine {
 // out, the spec fails saying which fact never came.
 func (c *Call[T]) WaitFor(ctx context.Context, fact string, wait func(context.Context) error) {
 	ginkgo.GinkgoHelper()
-	waitCtx, cancel := context.WithCancel(ctx)
+	waitCtx, cancel := bounded(ctx)
 	defer cancel()
 	go func() {
 		select {
@@ -286,6 +374,7 @@ func (c *Call[T]) WaitFor(ctx context.Context, fact string, wait func(context.Co
 		c.failOnPanic()
 		ginkgo.Fail(fmt.Sprintf("%s returned before %s.", c.what, fact))
 	}
+	diagnose(ReasonTimeout)
 	ginkgo.Fail(fmt.Sprintf("The spec waited for this: %s. It never happened within the spec's %v budget.\n\n%v", fact, Budget, err))
 }
 
@@ -294,10 +383,13 @@ func (c *Call[T]) WaitFor(ctx context.Context, fact string, wait func(context.Co
 // came (what) and why it matters (hint, may be empty).
 func Receive[T any](ctx context.Context, ch <-chan T, what, hint string) T {
 	ginkgo.GinkgoHelper()
+	ctx, cancel := bounded(ctx)
+	defer cancel()
 	select {
 	case v := <-ch:
 		return v
 	case <-ctx.Done():
+		diagnose(ReasonTimeout)
 		ginkgo.Fail(fmt.Sprintf("The spec waited for %s. It never came within the spec's %v budget. %s", what, Budget, hint))
 	}
 	panic("unreachable: Fail does not return")

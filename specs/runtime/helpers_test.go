@@ -28,9 +28,9 @@ func start(ctx context.Context, cfg executor.Config) *executor.Executor {
 	}).Wait(ctx)
 	Expect(got.err).NotTo(HaveOccurred(), "%s returned an error for a valid config. %s", what, harness.See("lanes"))
 	Expect(got.e).NotTo(BeNil(), "%s returned a nil executor and no error. %s", what, harness.See("lanes"))
-	DeferCleanup(func(ctx SpecContext) {
+	harness.DeferCleanup(func(ctx context.Context) {
 		harness.Go("e.Shutdown(0) at the end of the spec", func() error { return got.e.Shutdown(0) }).Wait(ctx)
-	}, NodeTimeout(harness.Budget))
+	})
 	return got.e
 }
 

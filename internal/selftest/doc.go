@@ -1,0 +1,7 @@
+// Package selftest proves the course honest. Its tests, part of the kit's
+// test command and so of CI, check for every lesson that the reference
+// solution passes every spec (under the race detector, in shuffled order,
+// several times), that the untouched stubs fail every spec, that each
+// catalogued mistake is caught by the spec the manifest names, and that the
+// manifest, stubs, specs and lesson texts agree.
+package selftest

@@ -1,0 +1,181 @@
+package selftest_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"autoroute/internal/course"
+	"autoroute/internal/runner"
+)
+
+const root = "../.."
+
+// Three shuffled runs of the reference: an order-dependent spec or a flaky
+// one has three chances to show itself on every CI run.
+var referenceSeeds = []int64{1, 2, 3}
+
+func load(t *testing.T) *course.Course {
+	t.Helper()
+	c, err := course.Load(root)
+	require.NoError(t, err)
+	return c
+}
+
+func budget(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func TestLessonsAgreeWithTheManifest(t *testing.T) {
+	for _, l := range load(t).Lessons {
+		t.Run(l.ID, func(t *testing.T) {
+			for _, dir := range []string{l.SpecDir(), l.StubDir(), l.ReferenceDir(), l.PristineDir()} {
+				assert.DirExists(t, filepath.Join(root, dir), "lesson %s", l.ID)
+			}
+			want := l.Files()
+			slices.Sort(want)
+			for _, dir := range []string{l.ReferenceDir(), l.PristineDir()} {
+				assert.Equal(t, want, goFiles(t, dir), "lesson %s: %s should hold exactly the manifest's files", l.ID, dir)
+				for _, f := range want {
+					assert.Contains(t, read(t, dir, f), "\npackage "+l.Package+"\n",
+						"lesson %s: %s/%s should be in package %s", l.ID, dir, f, l.Package)
+				}
+			}
+			for _, e := range l.Exercises {
+				assert.Contains(t, read(t, l.PristineDir(), e.File), "TODO("+l.ID+")",
+					"lesson %s, exercise %s: the stub %s should say what to do in a TODO(%s) comment", l.ID, e.ID, e.File, l.ID)
+				assert.NotEqual(t, read(t, l.PristineDir(), e.File), read(t, l.ReferenceDir(), e.File),
+					"lesson %s, exercise %s: the stub is the reference", l.ID, e.ID)
+			}
+			for _, f := range l.Support {
+				assert.Equal(t, read(t, l.ReferenceDir(), f), read(t, l.PristineDir(), f),
+					"lesson %s: support file %s must be the same in the stub and the reference", l.ID, f)
+			}
+			for _, err := range l.CheckDocs(root) {
+				t.Errorf("lesson %s: %v", l.ID, err)
+			}
+		})
+	}
+}
+
+func TestReferencePassesEverySpec(t *testing.T) {
+	for _, l := range load(t).Lessons {
+		t.Run(l.ID, func(t *testing.T) {
+			result, err := runner.Run(budget(t), runner.Options{
+				Root: root, Lesson: l, Solution: runner.Reference, Race: true, Seeds: referenceSeeds,
+			})
+			require.NoError(t, err)
+			require.Empty(t, result.BuildError, "lesson %s: the reference does not build", l.ID)
+
+			perExercise := map[string]int{}
+			for _, s := range result.Specs {
+				perExercise[s.Exercise]++
+				assert.Equal(t, runner.Passed, s.Status, "lesson %s: the reference fails %q (%s):\n%s", l.ID, s.FullText, s.Status, s.Message)
+			}
+			exercises := map[string]bool{}
+			for _, e := range l.Exercises {
+				exercises[e.ID] = true
+				assert.GreaterOrEqual(t, perExercise[e.ID], 3, "lesson %s, exercise %s: needs at least 3 specs (a Describe labelled %q)", l.ID, e.ID, e.ID)
+			}
+			for _, s := range result.Specs {
+				assert.True(t, exercises[s.Exercise], "lesson %s: spec %q is not labelled with one of the lesson's exercise ids", l.ID, s.FullText)
+			}
+			for _, m := range l.Mistakes {
+				assert.True(t, slices.ContainsFunc(result.Specs, func(s runner.Spec) bool {
+					return s.Exercise == m.Exercise && s.Name == m.CaughtBy
+				}), "lesson %s, mistake %s: exercise %s has no spec %q", l.ID, m.ID, m.Exercise, m.CaughtBy)
+			}
+		})
+	}
+}
+
+func TestStubsFailEverySpec(t *testing.T) {
+	for _, l := range load(t).Lessons {
+		t.Run(l.ID, func(t *testing.T) {
+			result, err := runner.Run(budget(t), runner.Options{Root: root, Lesson: l, Solution: runner.Stub, Race: true})
+			require.NoError(t, err)
+			require.Empty(t, result.BuildError, "lesson %s: the stubs do not build", l.ID)
+			require.NotEmpty(t, result.Specs)
+			for _, s := range result.Specs {
+				assert.NotEqual(t, runner.Passed, s.Status, "lesson %s: spec %q passes on the untouched stubs: it cannot tell a solution from a TODO", l.ID, s.FullText)
+				assert.NotEmpty(t, s.Message, "lesson %s: spec %q fails on the stubs without saying why", l.ID, s.FullText)
+			}
+		})
+	}
+}
+
+func TestEveryMistakeIsCaught(t *testing.T) {
+	for _, l := range load(t).Lessons {
+		for _, m := range l.Mistakes {
+			t.Run(l.ID+"/"+m.ID, func(t *testing.T) {
+				t.Parallel()
+				reference := []byte(read(t, l.ReferenceDir(), m.File))
+				mistaken, err := m.Apply(reference)
+				require.NoError(t, err)
+
+				result, err := runner.Run(budget(t), runner.Options{
+					Root: root, Lesson: l, Solution: runner.Reference, Race: true,
+					Replace: map[string][]byte{m.File: mistaken}, Exercises: []string{m.Exercise},
+				})
+				require.NoError(t, err)
+				require.Empty(t, result.BuildError, "lesson %s, mistake %s: the mistaken reference does not build", l.ID, m.ID)
+				i := slices.IndexFunc(result.Specs, func(s runner.Spec) bool { return s.Exercise == m.Exercise && s.Name == m.CaughtBy })
+				require.GreaterOrEqual(t, i, 0, "lesson %s, mistake %s: no spec %q in exercise %s", l.ID, m.ID, m.CaughtBy, m.Exercise)
+				caught := result.Specs[i]
+				assert.NotEqual(t, runner.Passed, caught.Status,
+					"lesson %s: mistake %s is not caught by %q.\nThe change to %s:\n%s", l.ID, m.ID, m.CaughtBy, m.File, diff(m))
+				t.Logf("lesson %s: mistake %s caught by %q as %s: %s", l.ID, m.ID, m.CaughtBy, caught.Status, firstLine(caught.Message))
+				if caught.Status == runner.NotRun {
+					t.Errorf("lesson %s, mistake %s: the spec %q did not run", l.ID, m.ID, m.CaughtBy)
+				}
+			})
+		}
+	}
+}
+
+func goFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Join(root, dir))
+	require.NoError(t, err)
+	var files []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".go") {
+			files = append(files, e.Name())
+		}
+	}
+	return files
+}
+
+func read(t *testing.T, dir, file string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(root, dir, file))
+	require.NoError(t, err)
+	return string(data)
+}
+
+func diff(m *course.Mistake) string {
+	var b bytes.Buffer
+	for _, line := range strings.Split(strings.TrimRight(m.Replace, "\n"), "\n") {
+		fmt.Fprintf(&b, "- %s\n", line)
+	}
+	for _, line := range strings.Split(strings.TrimRight(m.With, "\n"), "\n") {
+		fmt.Fprintf(&b, "+ %s\n", line)
+	}
+	return b.String()
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}

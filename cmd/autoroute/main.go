@@ -1,19 +1,191 @@
 // Command autoroute is the course's front door: the course map, checks,
-// hints and grading. It is thin on purpose: flags and printing only; the
-// work is done in internal/.
+// hints and the maintainer's tools. It is thin on purpose: flags and
+// printing; the work is done in internal/.
+//
+// Usage:
+//
+//	autoroute                          the course map: progress and what to do next
+//	autoroute list                     the lessons and their exercises
+//	autoroute check [lesson...]        run lessons' specs (-race) and explain failures
+//	autoroute hint lesson/exercise     show the next hint of an exercise
+//	autoroute docs                     regenerate the lesson texts' generated blocks
+//
+// Exit status: 0 success (every spec checked passes), 1 some spec fails,
+// 2 the command line is wrong, 3 the tool itself could not run.
 package main
 
 import (
+	"context"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+
+	"autoroute/internal/course"
 )
 
-func main() {
-	fmt.Fprintln(os.Stdout, `Autoroute — concurrency in Go, the way the Tokio tutorial teaches it
+// Exit statuses.
+const (
+	exitOK       = 0
+	exitFailing  = 1
+	exitUsage    = 2
+	exitInternal = 3
+)
 
-  01 runtime     the highway and its lanes: an executor
-  02 spawn       tasks, join handles, join sets
-  03 await       futures, joins, timeouts
-  04 select      racing, merging, cancelling
-  05 tcpserver   the seed's server, made safe`)
+// usageError is a mistake on the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// errFailing means the command ran and found failing specs: exit status 1.
+var errFailing = errors.New("some specs fail")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, app *app, args []string) error
+}
+
+var commands = []command{
+	{"list", "the lessons and their exercises", runList},
+	{"check", "run lessons' specs with -race and explain the failures", runCheck},
+	{"hint", "show the next hint of an exercise: hint <lesson>/<exercise>", runHint},
+	{"docs", "regenerate the generated blocks of the lesson texts (maintainers)", runDocs},
+}
+
+// app is what every command needs.
+type app struct {
+	root   string
+	course *course.Course
+	out    io.Writer
+	style  style
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
+		printUsage(stdout)
+		return exitOK
+	}
+	root, err := findRoot()
+	if err != nil {
+		fmt.Fprintln(stderr, "autoroute:", err)
+		return exitInternal
+	}
+	c, err := course.Load(root)
+	if err != nil {
+		fmt.Fprintln(stderr, "autoroute:", err)
+		return exitInternal
+	}
+	a := &app{root: root, course: c, out: stdout, style: newStyle(stdout)}
+
+	var cmd func(context.Context, *app, []string) error = runMap
+	if len(args) > 0 {
+		cmd = nil
+		for _, c := range commands {
+			if c.name == args[0] {
+				cmd = c.run
+			}
+		}
+		if cmd == nil {
+			fmt.Fprintf(stderr, "autoroute: unknown command %q\n\n", args[0])
+			printUsage(stderr)
+			return exitUsage
+		}
+		args = args[1:]
+	}
+	err = cmd(ctx, a, args)
+	var usage usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errFailing):
+		return exitFailing
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &usage):
+		fmt.Fprintln(stderr, "autoroute:", err)
+		return exitUsage
+	default:
+		fmt.Fprintln(stderr, "autoroute:", err)
+		return exitInternal
+	}
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: go run ./cmd/autoroute [command] [arguments]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "With no command, shows the course map: your progress and what to do next.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+}
+
+// findRoot walks up from the working directory to the course's go.mod.
+func findRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && strings.HasPrefix(strings.TrimSpace(string(data)), "module autoroute\n") {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("not inside the Autoroute course: run me from the folder you cloned, or below it")
+		}
+		dir = parent
+	}
+}
+
+// parseInterleaved parses flags that may come before, between or after the
+// positional arguments (check runtime --solution=reference), and returns
+// the positional ones.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// lessons resolves lesson ids; none means every lesson.
+func (a *app) lessons(ids []string) ([]*course.Lesson, error) {
+	if len(ids) == 0 {
+		return a.course.Lessons, nil
+	}
+	var ls []*course.Lesson
+	for _, id := range ids {
+		l, err := a.course.Lesson(id)
+		if err != nil {
+			return nil, usageError{err.Error()}
+		}
+		ls = append(ls, l)
+	}
+	return ls, nil
 }

@@ -62,10 +62,10 @@ func (f *Fake) withDeadline(parent context.Context, deadline time.Time, d time.D
 		c.cancel(context.DeadlineExceeded, context.DeadlineExceeded)
 		return c, cancel
 	}
-	t := &fakeTimer{clock: f, kind: KindDeadline, index: -1, armed: d, fn: func() {
+	t := &fakeTimer{clock: f, kind: KindDeadline, slot: -1, armed: d, fn: func() {
 		c.cancel(context.DeadlineExceeded, context.DeadlineExceeded)
 	}}
-	t.pcs.record()
+	t.pcs.record(1) // skip WithTimeout or WithDeadline
 	when := int64(deadline.Sub(f.start))
 	f.mu.Lock()
 	if when > f.at {

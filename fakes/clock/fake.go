@@ -130,6 +130,7 @@ func (f *Fake) Sleep(d time.Duration) {
 		return
 	}
 	t := &fakeTimer{}
+	t.pcs.record(0)
 	f.arm(t, KindSleep, d, 0, nil)
 	<-t.ch
 }
@@ -137,6 +138,7 @@ func (f *Fake) Sleep(d time.Duration) {
 // After returns the channel of a new timer, like time.After.
 func (f *Fake) After(d time.Duration) <-chan time.Time {
 	t := &fakeTimer{}
+	t.pcs.record(0)
 	f.arm(t, KindTimer, d, 0, nil)
 	return t.ch
 }
@@ -145,6 +147,7 @@ func (f *Fake) After(d time.Duration) <-chan time.Time {
 // A timer armed with d <= 0 has its value ready at once.
 func (f *Fake) NewTimer(d time.Duration) *Timer {
 	t := &timerAndHandle{}
+	t.pcs.record(0)
 	t.handle.fake = &t.fakeTimer
 	f.arm(&t.fakeTimer, KindTimer, d, 0, nil)
 	t.handle.C = t.ch
@@ -169,6 +172,7 @@ type tickerAndHandle struct {
 // is already due then, and does not return before fn has.
 func (f *Fake) AfterFunc(d time.Duration, fn func()) *Timer {
 	t := &timerAndHandle{}
+	t.pcs.record(0)
 	t.handle.fake = &t.fakeTimer
 	f.arm(&t.fakeTimer, KindFunc, d, 0, fn)
 	return &t.handle
@@ -180,6 +184,7 @@ func (f *Fake) NewTicker(d time.Duration) *Ticker {
 		panic("clock: non-positive interval for NewTicker")
 	}
 	t := &tickerAndHandle{}
+	t.pcs.record(0)
 	t.handle.fake = &t.fakeTimer
 	f.arm(&t.fakeTimer, KindTicker, d, d, nil)
 	t.handle.C = t.ch
@@ -215,11 +220,12 @@ func (f *Fake) AdvanceTo(t time.Time) {
 func (f *Fake) AdvanceToNext() (time.Duration, bool) {
 	moved, ok := time.Duration(0), false
 	f.advanceTo(func(at int64) int64 {
-		if len(f.pending) == 0 {
+		if f.pending.len() == 0 {
 			return at
 		}
-		moved, ok = time.Duration(f.pending[0].when-at), true
-		return f.pending[0].when
+		next := f.pending.first().when
+		moved, ok = time.Duration(next-at), true
+		return next
 	}, func() string { return "AdvanceToNext()" })
 	return moved, ok
 }
@@ -320,7 +326,7 @@ func (f *Fake) advanceTo(target func(at int64) int64, call func() string) {
 	}()
 
 	for {
-		if len(f.pending) == 0 || f.pending[0].when > end {
+		if f.pending.len() == 0 || f.pending.first().when > end {
 			if end > f.at {
 				f.setAtLocked(end)
 			}
@@ -380,16 +386,16 @@ type fakeTimer struct {
 	when   int64 // offset from the clock's start, valid while pending
 	period time.Duration
 	seq    uint64 // arming order, to break ties between equal deadlines
-	index  int    // position in the heap, -1 when not pending
+	slot   int32  // its slot in the heap while pending, -1 otherwise
 	ch     chan time.Time
 	fn     func()
 	pcs    stack
 }
 
-// arm sets t up and schedules it d from now.
+// arm sets t up and schedules it d from now. The caller has recorded its
+// own caller in t.pcs.
 func (f *Fake) arm(t *fakeTimer, kind Kind, d, period time.Duration, fn func()) {
-	t.clock, t.kind, t.period, t.fn, t.index = f, kind, period, fn, -1
-	t.pcs.record()
+	t.clock, t.kind, t.period, t.fn, t.slot = f, kind, period, fn, -1
 	if fn == nil {
 		// One buffered slot: a due timer's value is ready even if nobody is
 		// receiving yet. Stop and Reset drain it, so it is never stale.
@@ -443,9 +449,9 @@ func (t *fakeTimer) stop() bool {
 }
 
 func (f *Fake) unscheduleLocked(t *fakeTimer) bool {
-	active := t.index >= 0
+	active := t.slot >= 0
 	if active {
-		f.pending.remove(t.index)
+		f.pending.remove(f.pending.pos[t.slot])
 		f.notifyLocked()
 	}
 	if t.ch != nil {
@@ -462,7 +468,7 @@ func (f *Fake) unscheduleLocked(t *fakeTimer) bool {
 // one-shot timer). It reports whether the timer was active.
 func (t *fakeTimer) reset(d, period time.Duration) bool {
 	var pcs stack
-	pcs.record()
+	pcs.record(1) // skip Timer.Reset or Ticker.Reset
 	f := t.clock
 	f.mu.Lock()
 	active := f.unscheduleLocked(t)
@@ -484,9 +490,9 @@ func (f *Fake) notifyLocked() {
 }
 
 func (f *Fake) snapshotLocked() []Pending {
-	ps := make([]Pending, len(f.pending))
-	for i, e := range f.pending {
-		t := e.t
+	ps := make([]Pending, f.pending.len())
+	for i, e := range f.pending.entries {
+		t := f.pending.timers[e.slot]
 		ps[i] = Pending{Kind: t.kind, Duration: t.armed, Deadline: f.start.Add(time.Duration(t.when)),
 			Period: t.period, seq: t.seq, pcs: t.pcs}
 	}
@@ -544,11 +550,13 @@ func (f *Fake) offset(t time.Time) string {
 // get past this package's own.
 type stack [2]uintptr
 
-// record captures the caller's stack, skipping runtime.Callers, record and
-// the internal function that called it (arm, reset or withDeadline).
-func (s *stack) record() {
-	n := runtime.Callers(3, s[:])
-	clear(s[n:])
+// record captures the stack from its caller's frame up, skipping skip
+// frames more. Call it from the exported method the user called (skip 0),
+// so that the unwinder walks as few frames as possible: it is most of the
+// cost of arming a timer. s must be zero: the frames that do not exist are
+// left zero.
+func (s *stack) record(skip int) {
+	runtime.Callers(2+skip, s[:])
 }
 
 // addSat returns at+d, saturating instead of overflowing.
@@ -585,84 +593,109 @@ func callSite(pcs []uintptr) string {
 }
 
 // timerHeap is a binary min-heap of pending timers ordered by deadline,
-// then arming order. The keys are copied into the entries so that sifting
-// compares without chasing pointers.
-type timerHeap []heapEntry
+// then arming order. Its entries hold copies of the keys and a slot number
+// instead of a pointer, so sifting compares and moves plain numbers: no
+// pointer chasing, no GC write barriers. A timer's slot is stable while it
+// is pending; pos maps it to the timer's current place in entries, which is
+// what Stop needs to remove it.
+type timerHeap struct {
+	entries []heapEntry
+	pos     []int32      // by slot: index in entries
+	timers  []*fakeTimer // by slot
+	free    []int32      // unused slots
+}
 
 type heapEntry struct {
 	when int64
 	seq  uint64
-	t    *fakeTimer
+	slot int32
 }
 
-func (e heapEntry) less(o heapEntry) bool {
+func (e *heapEntry) less(o *heapEntry) bool {
 	return e.when < o.when || e.when == o.when && e.seq < o.seq
 }
 
+func (h *timerHeap) len() int { return len(h.entries) }
+
+func (h *timerHeap) first() *heapEntry { return &h.entries[0] }
+
 func (h *timerHeap) push(t *fakeTimer) {
-	*h = append(*h, heapEntry{t.when, t.seq, t})
-	h.up(len(*h) - 1)
+	var slot int32
+	if n := len(h.free); n > 0 {
+		slot = h.free[n-1]
+		h.free = h.free[:n-1]
+		h.timers[slot] = t
+	} else {
+		slot = int32(len(h.timers))
+		h.timers = append(h.timers, t)
+		h.pos = append(h.pos, 0)
+	}
+	t.slot = slot
+	h.entries = append(h.entries, heapEntry{t.when, t.seq, slot})
+	h.up(len(h.entries) - 1)
 }
 
 // pop removes and returns the earliest timer.
 func (h *timerHeap) pop() *fakeTimer {
-	t := (*h)[0].t
+	t := h.timers[h.entries[0].slot]
 	h.remove(0)
 	return t
 }
 
 // remove takes out the entry at index i.
-func (h *timerHeap) remove(i int) {
-	old := *h
-	last := len(old) - 1
-	old[i].t.index = -1
+func (h *timerHeap) remove(i int32) {
+	slot := h.entries[i].slot
+	h.timers[slot].slot = -1
+	h.timers[slot] = nil
+	h.free = append(h.free, slot)
+	last := int32(len(h.entries) - 1)
 	if i != last {
-		old[i] = old[last]
-		old[i].t.index = i
+		h.entries[i] = h.entries[last]
+		h.pos[h.entries[i].slot] = i
 	}
-	old[last] = heapEntry{}
-	*h = old[:last]
-	if i != last {
-		if !h.down(i) {
-			h.up(i)
-		}
+	h.entries = h.entries[:last]
+	if i != last && !h.down(i) {
+		h.up(int(i))
 	}
 }
 
-func (h timerHeap) up(i int) {
-	e := h[i]
+func (h *timerHeap) up(i int) {
+	es := h.entries
+	e := es[i]
 	for i > 0 {
 		parent := (i - 1) / 2
-		if !e.less(h[parent]) {
+		if !e.less(&es[parent]) {
 			break
 		}
-		h[i] = h[parent]
-		h[i].t.index = i
+		es[i] = es[parent]
+		h.pos[es[i].slot] = int32(i)
 		i = parent
 	}
-	h[i] = e
-	e.t.index = i
+	es[i] = e
+	h.pos[e.slot] = int32(i)
 }
 
 // down sifts the entry at i down and reports whether it moved.
-func (h timerHeap) down(i int) bool {
-	e, start, n := h[i], i, len(h)
+func (h *timerHeap) down(i0 int32) bool {
+	es := h.entries
+	i, n := int(i0), len(es)
+	e := es[i]
 	for {
 		child := 2*i + 1
 		if child >= n {
 			break
 		}
-		if r := child + 1; r < n && h[r].less(h[child]) {
+		if r := child + 1; r < n && es[r].less(&es[child]) {
 			child = r
 		}
-		if !h[child].less(e) {
+		if !es[child].less(&e) {
 			break
 		}
-		h[i] = h[child]
-		h[i].t.index = i
+		es[i] = es[child]
+		h.pos[es[i].slot] = int32(i)
 		i = child
 	}
-	h[i] = e
-	e.t.index = i
-	return i > start
+	es[i] = e
+	h.pos[e.slot] = int32(i)
+	return i > int(i0)
 }

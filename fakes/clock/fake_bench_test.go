@@ -39,3 +39,14 @@ func BenchmarkFake_AdvanceOnePeriod(b *testing.B) {
 		<-tk.C
 	}
 }
+
+func BenchmarkFake_Arm10k(b *testing.B) {
+	const n = 10_000
+	b.ReportAllocs()
+	for b.Loop() {
+		f := clock.NewFake()
+		for i := range n {
+			f.NewTimer(time.Duration(1+(i*7919)%n) * time.Millisecond)
+		}
+	}
+}

@@ -592,7 +592,7 @@ func callSite(pcs []uintptr) string {
 	}
 }
 
-// timerHeap is a binary min-heap of pending timers ordered by deadline,
+// timerHeap is a min-heap of pending timers ordered by deadline,
 // then arming order. Its entries hold copies of the keys and a slot number
 // instead of a pointer, so sifting compares and moves plain numbers: no
 // pointer chasing, no GC write barriers. A timer's slot is stable while it
@@ -659,11 +659,15 @@ func (h *timerHeap) remove(i int32) {
 	}
 }
 
+// The heap is 4-ary: half the depth of a binary heap, and the children of
+// a node share a cache line or two.
+const arity = 4
+
 func (h *timerHeap) up(i int) {
 	es := h.entries
 	e := es[i]
 	for i > 0 {
-		parent := (i - 1) / 2
+		parent := (i - 1) / arity
 		if !e.less(&es[parent]) {
 			break
 		}
@@ -681,12 +685,15 @@ func (h *timerHeap) down(i0 int32) bool {
 	i, n := int(i0), len(es)
 	e := es[i]
 	for {
-		child := 2*i + 1
-		if child >= n {
+		first := arity*i + 1
+		if first >= n {
 			break
 		}
-		if r := child + 1; r < n && es[r].less(&es[child]) {
-			child = r
+		child := first
+		for c := first + 1; c < first+arity && c < n; c++ {
+			if es[c].less(&es[child]) {
+				child = c
+			}
 		}
 		if !es[child].less(&e) {
 			break

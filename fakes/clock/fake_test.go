@@ -1,8 +1,11 @@
 package clock_test
 
 import (
+	"cmp"
 	"fmt"
+	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -445,4 +448,87 @@ func TestFake_AfterFuncZeroDuringAdvance(t *testing.T) {
 	tm := f.AfterFunc(0, func() { ran <- f.Now() })
 	assert.Equal(t, f.Now(), within(t, ran, "AfterFunc(0)"))
 	assert.False(t, tm.Stop())
+}
+
+// TestFake_randomOperations checks the heap against a model: random
+// arming, stopping, resetting and advancing, with the firing order, the
+// return values and Pending compared at every step.
+func TestFake_randomOperations(t *testing.T) {
+	type modelTimer struct {
+		id       int
+		deadline time.Duration
+		order    int // arming order, for ties
+		active   bool
+		handle   *clock.Timer
+	}
+	for seed := range uint64(8) {
+		rng := rand.New(rand.NewPCG(seed, 42))
+		f := clock.NewFake()
+		var now time.Duration
+		var timers []*modelTimer
+		order := 0
+		var fired []string
+		for step := range 1000 {
+			switch op := rng.IntN(10); {
+			case op < 4: // arm
+				d := time.Duration(1+rng.IntN(50)) * time.Millisecond
+				order++
+				mt := &modelTimer{id: len(timers), deadline: now + d, order: order, active: true}
+				mt.handle = f.AfterFunc(d, func() {
+					fired = append(fired, fmt.Sprintf("%d@%v", mt.id, f.Since(clock.Epoch)))
+				})
+				timers = append(timers, mt)
+			case op < 6 && len(timers) > 0: // stop
+				mt := timers[rng.IntN(len(timers))]
+				require.Equal(t, mt.active, mt.handle.Stop(), "seed %d step %d: Stop of timer %d", seed, step, mt.id)
+				mt.active = false
+			case op < 8 && len(timers) > 0: // reset
+				mt := timers[rng.IntN(len(timers))]
+				d := time.Duration(1+rng.IntN(50)) * time.Millisecond
+				require.Equal(t, mt.active, mt.handle.Reset(d), "seed %d step %d: Reset of timer %d", seed, step, mt.id)
+				order++
+				mt.deadline, mt.order, mt.active = now+d, order, true
+			default: // advance
+				d := time.Duration(rng.IntN(30)) * time.Millisecond
+				var due []*modelTimer
+				for _, mt := range timers {
+					if mt.active && mt.deadline <= now+d {
+						due = append(due, mt)
+					}
+				}
+				slices.SortFunc(due, func(a, b *modelTimer) int {
+					if a.deadline != b.deadline {
+						return cmp.Compare(a.deadline, b.deadline)
+					}
+					return cmp.Compare(a.order, b.order)
+				})
+				var want []string
+				for _, mt := range due {
+					mt.active = false
+					want = append(want, fmt.Sprintf("%d@%v", mt.id, mt.deadline))
+				}
+				fired = nil
+				f.Advance(d)
+				now += d
+				require.Equal(t, want, fired, "seed %d step %d: Advance(%v)", seed, step, d)
+			}
+			var active []*modelTimer
+			for _, mt := range timers {
+				if mt.active {
+					active = append(active, mt)
+				}
+			}
+			ps := f.Pending()
+			require.Len(t, ps, len(active), "seed %d step %d", seed, step)
+			slices.SortFunc(active, func(a, b *modelTimer) int {
+				if a.deadline != b.deadline {
+					return cmp.Compare(a.deadline, b.deadline)
+				}
+				return cmp.Compare(a.order, b.order)
+			})
+			for i, p := range ps {
+				require.Equal(t, active[i].deadline, p.Deadline.Sub(clock.Epoch), "seed %d step %d: pending %d", seed, step, i)
+			}
+		}
+	}
 }

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"autoroute/internal/course"
+	"autoroute/internal/grader"
 	"autoroute/internal/progress"
 )
 
@@ -122,17 +125,26 @@ func runList(_ context.Context, a *app, args []string) error {
 	return nil
 }
 
-// runDocs regenerates the blocks of the lesson texts that come from the
-// manifest.
-func runDocs(_ context.Context, a *app, args []string) error {
+// runGenerate regenerates what is generated from the course: the blocks of
+// the lesson texts that come from the manifest, and the checksums of the
+// protected files the grader is built with.
+func runGenerate(_ context.Context, a *app, args []string) error {
 	if len(args) > 0 {
-		return usagef("docs takes no arguments")
+		return usagef("generate takes no arguments")
 	}
 	var errs []error
 	for _, l := range a.course.Lessons {
 		if err := l.WriteDocs(a.root); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	sums, err := grader.ComputeSums(a.root)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(a.root, "internal", "grader", "pristine.sum")
+	if err := os.WriteFile(path, sums.Format(), 0o644); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

@@ -8,7 +8,8 @@
 //	autoroute list                     the lessons and their exercises
 //	autoroute check [lesson...]        run lessons' specs (-race) and explain failures
 //	autoroute hint lesson/exercise     show the next hint of an exercise
-//	autoroute docs                     regenerate the lesson texts' generated blocks
+//	autoroute grade [lesson...]        score lessons for a teacher or CI, in several formats
+//	autoroute generate                 regenerate generated files (maintainers)
 //
 // Exit status: 0 success (every spec checked passes), 1 some spec fails,
 // 2 the command line is wrong, 3 the tool itself could not run.
@@ -62,7 +63,8 @@ var commands = []command{
 	{"list", "the lessons and their exercises", runList},
 	{"check", "run lessons' specs with -race and explain the failures", runCheck},
 	{"hint", "show the next hint of an exercise: hint <lesson>/<exercise>", runHint},
-	{"docs", "regenerate the generated blocks of the lesson texts (maintainers)", runDocs},
+	{"grade", "score lessons: --format text|json|junit|markdown|classroom, -o FILE, --min-score N", runGrade},
+	{"generate", "regenerate the lesson texts' generated blocks and the pristine checksums (maintainers)", runGenerate},
 }
 
 // app is what every command needs.
@@ -111,6 +113,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, errFailing):
+		if err != errFailing {
+			fmt.Fprintln(stderr, "autoroute:", err)
+		}
 		return exitFailing
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK

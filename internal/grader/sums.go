@@ -1,0 +1,145 @@
+package grader
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"autoroute/internal/course"
+)
+
+// Sums maps each protected file (a slash path from the module root) to the
+// SHA-256 of its content. Line endings are normalised first, so a checkout
+// with CRLF endings is not taken for tampering.
+type Sums map[string]string
+
+// The files a grade depends on and a learner has no reason to edit: the
+// manifest, the fakes, the spec harness, and the specs themselves.
+var (
+	sharedFiles = []string{course.ManifestPath}
+	sharedDirs  = []string{"fakes", "internal/harness"}
+	specsDir    = "specs"
+)
+
+//go:embed pristine.sum
+var pristine []byte
+
+// Pristine returns the checksums of the course as it was published, built
+// into the grader by `go run ./cmd/autoroute generate`.
+func Pristine() (Sums, error) { return ParseSums(pristine) }
+
+// ComputeSums hashes the protected files under root as they are now.
+func ComputeSums(root string) (Sums, error) {
+	sums := Sums{}
+	for _, f := range sharedFiles {
+		if err := sums.add(root, f); err != nil {
+			return nil, err
+		}
+	}
+	for _, dir := range append(slices.Clone(sharedDirs), specsDir) {
+		err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, err := filepath.Rel(root, path)
+			if err != nil {
+				return err
+			}
+			return sums.add(root, filepath.ToSlash(rel))
+		})
+		if err != nil {
+			return nil, fmt.Errorf("hashing %s: %w", dir, err)
+		}
+	}
+	return sums, nil
+}
+
+func (s Sums) add(root, rel string) error {
+	data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+	if err != nil {
+		return fmt.Errorf("hashing %s: %w", rel, err)
+	}
+	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	sum := sha256.Sum256(data)
+	s[rel] = hex.EncodeToString(sum[:])
+	return nil
+}
+
+// Changed lists the protected files that lesson l depends on and that
+// differ from s under root: edited, removed or added.
+func (s Sums) Changed(root string, l *course.Lesson) ([]string, error) {
+	now, err := ComputeSums(root)
+	if err != nil {
+		return nil, err
+	}
+	inScope := func(path string) bool {
+		if slices.Contains(sharedFiles, path) || strings.HasPrefix(path, specsDir+"/"+l.ID+"/") {
+			return true
+		}
+		for _, dir := range sharedDirs {
+			if strings.HasPrefix(path, dir+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	var changed []string
+	for path, sum := range s {
+		if !inScope(path) {
+			continue
+		}
+		switch got, ok := now[path]; {
+		case !ok:
+			changed = append(changed, path+" (removed)")
+		case got != sum:
+			changed = append(changed, path+" (edited)")
+		}
+	}
+	for path := range now {
+		if _, ok := s[path]; !ok && inScope(path) {
+			changed = append(changed, path+" (added)")
+		}
+	}
+	slices.Sort(changed)
+	return changed, nil
+}
+
+// Format renders s in the format of sha256sum, sorted by path.
+func (s Sums) Format() []byte {
+	var b bytes.Buffer
+	for _, path := range slices.Sorted(maps.Keys(s)) {
+		fmt.Fprintf(&b, "%s  %s\n", s[path], path)
+	}
+	return b.Bytes()
+}
+
+// ParseSums reads the format Format writes.
+func ParseSums(data []byte) (Sums, error) {
+	s := Sums{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		sum, path, ok := strings.Cut(line, "  ")
+		if !ok || len(sum) != sha256.Size*2 || path == "" {
+			return nil, fmt.Errorf("pristine.sum:%d: want \"<sha256>  <path>\", got %q", n, line)
+		}
+		s[path] = sum
+	}
+	if len(s) == 0 {
+		return nil, errors.New("pristine.sum is empty: run go run ./cmd/autoroute generate")
+	}
+	return s, sc.Err()
+}

@@ -65,7 +65,9 @@ func (f *Fake) withDeadline(parent context.Context, deadline time.Time, d time.D
 	t := &fakeTimer{clock: f, kind: KindDeadline, slot: -1, armed: d, fn: func() {
 		c.cancel(context.DeadlineExceeded, context.DeadlineExceeded)
 	}}
-	t.pcs.record(1) // skip WithTimeout or WithDeadline
+	if f.tracking() {
+		t.pcs.record(1) // skip WithTimeout or WithDeadline
+	}
 	when := int64(deadline.Sub(f.start))
 	f.mu.Lock()
 	if when > f.at {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -106,8 +107,10 @@ type Pending struct {
 	pcs stack
 }
 
-// ArmedAt returns the file:line of the code that armed the timer: the first
-// caller outside this package.
+// ArmedAt returns the file:line of the code that armed (or last reset) the
+// timer: the first caller outside this package. To keep arming cheap, call
+// sites are recorded while fewer than 1024 timers are pending; a timer armed
+// beyond that says so instead.
 func (p Pending) ArmedAt() string { return callSite(p.pcs[:]) }
 
 // Now returns the fake's current time.
@@ -130,7 +133,9 @@ func (f *Fake) Sleep(d time.Duration) {
 		return
 	}
 	t := &fakeTimer{}
-	t.pcs.record(0)
+	if f.tracking() {
+		t.pcs.record(0)
+	}
 	f.arm(t, KindSleep, d, 0, nil)
 	<-t.ch
 }
@@ -138,7 +143,9 @@ func (f *Fake) Sleep(d time.Duration) {
 // After returns the channel of a new timer, like time.After.
 func (f *Fake) After(d time.Duration) <-chan time.Time {
 	t := &fakeTimer{}
-	t.pcs.record(0)
+	if f.tracking() {
+		t.pcs.record(0)
+	}
 	f.arm(t, KindTimer, d, 0, nil)
 	return t.ch
 }
@@ -147,7 +154,9 @@ func (f *Fake) After(d time.Duration) <-chan time.Time {
 // A timer armed with d <= 0 has its value ready at once.
 func (f *Fake) NewTimer(d time.Duration) *Timer {
 	t := &timerAndHandle{}
-	t.pcs.record(0)
+	if f.tracking() {
+		t.pcs.record(0)
+	}
 	t.handle.fake = &t.fakeTimer
 	f.arm(&t.fakeTimer, KindTimer, d, 0, nil)
 	t.handle.C = t.ch
@@ -172,7 +181,9 @@ type tickerAndHandle struct {
 // is already due then, and does not return before fn has.
 func (f *Fake) AfterFunc(d time.Duration, fn func()) *Timer {
 	t := &timerAndHandle{}
-	t.pcs.record(0)
+	if f.tracking() {
+		t.pcs.record(0)
+	}
 	t.handle.fake = &t.fakeTimer
 	f.arm(&t.fakeTimer, KindFunc, d, 0, fn)
 	return &t.handle
@@ -184,7 +195,9 @@ func (f *Fake) NewTicker(d time.Duration) *Ticker {
 		panic("clock: non-positive interval for NewTicker")
 	}
 	t := &tickerAndHandle{}
-	t.pcs.record(0)
+	if f.tracking() {
+		t.pcs.record(0)
+	}
 	t.handle.fake = &t.fakeTimer
 	f.arm(&t.fakeTimer, KindTicker, d, d, nil)
 	t.handle.C = t.ch
@@ -451,7 +464,7 @@ func (t *fakeTimer) stop() bool {
 func (f *Fake) unscheduleLocked(t *fakeTimer) bool {
 	active := t.slot >= 0
 	if active {
-		f.pending.remove(f.pending.pos[t.slot])
+		f.pending.remove(f.pending.slots[t.slot].pos)
 		f.notifyLocked()
 	}
 	if t.ch != nil {
@@ -468,8 +481,10 @@ func (f *Fake) unscheduleLocked(t *fakeTimer) bool {
 // one-shot timer). It reports whether the timer was active.
 func (t *fakeTimer) reset(d, period time.Duration) bool {
 	var pcs stack
-	pcs.record(1) // skip Timer.Reset or Ticker.Reset
 	f := t.clock
+	if f.tracking() {
+		pcs.record(1) // skip Timer.Reset or Ticker.Reset
+	}
 	f.mu.Lock()
 	active := f.unscheduleLocked(t)
 	t.period = period
@@ -492,7 +507,7 @@ func (f *Fake) notifyLocked() {
 func (f *Fake) snapshotLocked() []Pending {
 	ps := make([]Pending, f.pending.len())
 	for i, e := range f.pending.entries {
-		t := f.pending.timers[e.slot]
+		t := f.pending.slots[e.slot].t
 		ps[i] = Pending{Kind: t.kind, Duration: t.armed, Deadline: f.start.Add(time.Duration(t.when)),
 			Period: t.period, seq: t.seq, pcs: t.pcs}
 	}
@@ -525,7 +540,11 @@ func (f *Fake) describeLocked() string {
 		return b.String()
 	}
 	fmt.Fprintf(&b, "; %d pending timer(s):", len(ps))
-	for _, p := range ps {
+	for i, p := range ps {
+		if i == maxListed {
+			fmt.Fprintf(&b, "\n  ... and %d more", len(ps)-maxListed)
+			break
+		}
 		fmt.Fprintf(&b, "\n  %s of %v, due at %s", p.Kind, p.Duration, f.offset(p.Deadline))
 		if p.Period > 0 {
 			fmt.Fprintf(&b, " (every %v)", p.Period)
@@ -535,6 +554,9 @@ func (f *Fake) describeLocked() string {
 	return b.String()
 }
 
+// maxListed bounds the pending timers a description lists one by one.
+const maxListed = 50
+
 // offset renders t relative to the clock's start, the way specs think of it.
 func (f *Fake) offset(t time.Time) string {
 	d := t.Sub(f.start)
@@ -543,6 +565,16 @@ func (f *Fake) offset(t time.Time) string {
 	}
 	return "+" + d.String()
 }
+
+// maxCallSites bounds the pending timers whose call site is recorded.
+// Recording costs as much as the rest of arming a timer put together; a
+// test that arms timers by the thousand would pay it for a listing nobody
+// reads whole. The first timers armed still show where they came from,
+// which in such a test is where all the others come from too.
+const maxCallSites = 1024
+
+// tracking reports whether a timer armed now gets its call site recorded.
+func (f *Fake) tracking() bool { return f.pending.count.Load() < maxCallSites }
 
 // stack holds the innermost frames of whoever armed a timer, starting at
 // the exported method of this package it called; it is symbolised only if
@@ -578,7 +610,7 @@ func callSite(pcs []uintptr) string {
 		pcs = pcs[:i]
 	}
 	if len(pcs) == 0 {
-		return "unknown"
+		return fmt.Sprintf("(not recorded: over %d timers were pending)", maxCallSites)
 	}
 	frames := runtime.CallersFrames(pcs)
 	for {
@@ -596,13 +628,18 @@ func callSite(pcs []uintptr) string {
 // then arming order. Its entries hold copies of the keys and a slot number
 // instead of a pointer, so sifting compares and moves plain numbers: no
 // pointer chasing, no GC write barriers. A timer's slot is stable while it
-// is pending; pos maps it to the timer's current place in entries, which is
+// is pending; the slot knows the timer's current place in entries, which is
 // what Stop needs to remove it.
 type timerHeap struct {
+	count   atomic.Int32 // len(entries), readable without the lock
 	entries []heapEntry
-	pos     []int32      // by slot: index in entries
-	timers  []*fakeTimer // by slot
-	free    []int32      // unused slots
+	slots   []heapSlot
+	free    []int32 // unused slots
+}
+
+type heapSlot struct {
+	t   *fakeTimer
+	pos int32 // index in entries
 }
 
 type heapEntry struct {
@@ -624,20 +661,20 @@ func (h *timerHeap) push(t *fakeTimer) {
 	if n := len(h.free); n > 0 {
 		slot = h.free[n-1]
 		h.free = h.free[:n-1]
-		h.timers[slot] = t
+		h.slots[slot].t = t
 	} else {
-		slot = int32(len(h.timers))
-		h.timers = append(h.timers, t)
-		h.pos = append(h.pos, 0)
+		slot = int32(len(h.slots))
+		h.slots = append(h.slots, heapSlot{t: t})
 	}
 	t.slot = slot
 	h.entries = append(h.entries, heapEntry{t.when, t.seq, slot})
+	h.count.Add(1)
 	h.up(len(h.entries) - 1)
 }
 
 // pop removes and returns the earliest timer.
 func (h *timerHeap) pop() *fakeTimer {
-	t := h.timers[h.entries[0].slot]
+	t := h.slots[h.entries[0].slot].t
 	h.remove(0)
 	return t
 }
@@ -645,15 +682,16 @@ func (h *timerHeap) pop() *fakeTimer {
 // remove takes out the entry at index i.
 func (h *timerHeap) remove(i int32) {
 	slot := h.entries[i].slot
-	h.timers[slot].slot = -1
-	h.timers[slot] = nil
+	h.slots[slot].t.slot = -1
+	h.slots[slot].t = nil
 	h.free = append(h.free, slot)
 	last := int32(len(h.entries) - 1)
 	if i != last {
 		h.entries[i] = h.entries[last]
-		h.pos[h.entries[i].slot] = i
+		h.slots[h.entries[i].slot].pos = i
 	}
 	h.entries = h.entries[:last]
+	h.count.Add(-1)
 	if i != last && !h.down(i) {
 		h.up(int(i))
 	}
@@ -672,11 +710,11 @@ func (h *timerHeap) up(i int) {
 			break
 		}
 		es[i] = es[parent]
-		h.pos[es[i].slot] = int32(i)
+		h.slots[es[i].slot].pos = int32(i)
 		i = parent
 	}
 	es[i] = e
-	h.pos[e.slot] = int32(i)
+	h.slots[e.slot].pos = int32(i)
 }
 
 // down sifts the entry at i down and reports whether it moved.
@@ -699,10 +737,10 @@ func (h *timerHeap) down(i0 int32) bool {
 			break
 		}
 		es[i] = es[child]
-		h.pos[es[i].slot] = int32(i)
+		h.slots[es[i].slot].pos = int32(i)
 		i = child
 	}
 	es[i] = e
-	h.pos[e.slot] = int32(i)
+	h.slots[e.slot].pos = int32(i)
 	return i > int(i0)
 }

@@ -532,3 +532,33 @@ func TestFake_randomOperations(t *testing.T) {
 		}
 	}
 }
+
+// Call sites are recorded for the first 1024 pending timers only (it is
+// most of the cost of arming), and a description lists 50 timers at most.
+func TestFake_manyTimersAreSummarised(t *testing.T) {
+	f := clock.NewFake()
+	var timers []*clock.Timer
+	at := here()
+	for i := range 1100 {
+		timers = append(timers, f.NewTimer(time.Duration(i+1)*time.Millisecond))
+	}
+	ps := f.Pending()
+	require.Len(t, ps, 1100)
+	assert.Equal(t, incLine(at, 2), ps[0].ArmedAt())
+	assert.Equal(t, incLine(at, 2), ps[1023].ArmedAt())
+	assert.Equal(t, "(not recorded: over 1024 timers were pending)", ps[1024].ArmedAt())
+
+	desc := f.String()
+	assert.Contains(t, desc, "1100 pending timer(s):")
+	assert.Contains(t, desc, "\n  timer of 50ms, due at +50ms, armed at "+incLine(at, 2)+"\n  ... and 1050 more")
+	assert.NotContains(t, desc, "timer of 51ms")
+	assert.Equal(t, 52, strings.Count(desc, "\n")+1)
+
+	for _, tm := range timers[100:] {
+		tm.Stop()
+	}
+	at = here()
+	tm := f.NewTimer(time.Hour)
+	assert.Equal(t, incLine(at, 1), f.Pending()[100].ArmedAt(), "below the limit again")
+	tm.Stop()
+}

@@ -1,0 +1,181 @@
+package grader_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/xml"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"autoroute/internal/course"
+	"autoroute/internal/grader"
+	"autoroute/internal/runner"
+)
+
+// fixtures is a course whose solutions misbehave in every way learner code
+// can, each lesson beside specs that pass ("answers before", "answers
+// after").
+const fixtures = "testdata/course"
+
+func gradeFixtures(t *testing.T, pristine grader.Sums, ids ...string) *grader.Report {
+	t.Helper()
+	c, err := course.Load(fixtures)
+	require.NoError(t, err)
+	var lessons []*course.Lesson
+	for _, id := range ids {
+		l, err := c.Lesson(id)
+		require.NoError(t, err)
+		lessons = append(lessons, l)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	report, err := grader.Grade(ctx, grader.Options{
+		Root: fixtures, Course: c, Lessons: lessons, Solution: runner.Learner, Pristine: pristine, Budget: time.Minute,
+	})
+	require.NoError(t, err)
+	return report
+}
+
+func specs(l grader.LessonReport) map[string]grader.SpecReport {
+	m := map[string]grader.SpecReport{}
+	for _, e := range l.Exercises {
+		for _, s := range e.Specs {
+			m[s.Name] = s
+		}
+	}
+	return m
+}
+
+func TestEachMisbehaviourIsGradedPreciselyAndTheRestStillScores(t *testing.T) {
+	report := gradeFixtures(t, nil, "clean", "deadlock", "gopanic", "exit", "spin", "race", "leak", "broken", "chatty")
+	want := map[string]struct {
+		status     string // the lesson's
+		misbehaves runner.Status
+		message    string // part of the misbehaving spec's message
+	}{
+		"clean":    {grader.LessonPassed, runner.Passed, ""},
+		"deadlock": {grader.LessonFailed, runner.TimedOut, "had not returned"},
+		"gopanic":  {grader.LessonFailed, runner.Crashed, "boom on a goroutine the spec does not own"},
+		"exit":     {grader.LessonFailed, runner.Crashed, "The test process died while this spec ran"},
+		"spin":     {grader.LessonFailed, runner.TimedOut, "had not returned"},
+		"race":     {grader.LessonFailed, runner.Race, "WARNING: DATA RACE"},
+		"leak":     {grader.LessonFailed, runner.Leaked, "goroutines started during it are still running"},
+		"chatty":   {grader.LessonPassed, runner.Passed, ""},
+	}
+	require.Len(t, report.Lessons, 9)
+	for _, l := range report.Lessons {
+		t.Run(l.ID, func(t *testing.T) {
+			if l.ID == "broken" {
+				assert.Equal(t, grader.LessonBuildError, l.Status)
+				assert.Contains(t, l.BuildError, "solutions/fxbroken/work.go:5", "the compiler's file:line")
+				assert.Zero(t, l.Score)
+				return
+			}
+			w := want[l.ID]
+			assert.Equal(t, w.status, l.Status)
+			got := specs(l)
+			assert.Equal(t, string(runner.Passed), got["answers before"].Status, "a spec before the misbehaviour still counts")
+			assert.Equal(t, string(runner.Passed), got["answers after"].Status, "a spec after the misbehaviour still counts")
+			assert.Equal(t, string(w.misbehaves), got["misbehaves"].Status, got["misbehaves"].Message)
+			assert.Contains(t, got["misbehaves"].Message, w.message)
+			wantScore := 10.0
+			if w.misbehaves != runner.Passed {
+				wantScore = 6.67
+			}
+			assert.InDelta(t, wantScore, l.Score, 0.01)
+		})
+	}
+	assert.InDelta(t, 10+10+6*6.67, report.Score, 0.05)
+	assert.EqualValues(t, 90, report.MaxScore)
+}
+
+func TestTamperedLessonsScoreNothingAndNameTheFiles(t *testing.T) {
+	sums, err := grader.ComputeSums(fixtures)
+	require.NoError(t, err)
+	sums["specs/clean/work_test.go"] = strings.Repeat("0", 64)
+	delete(sums, "specs/clean/suite_test.go")
+	sums["specs/clean/gone_test.go"] = strings.Repeat("0", 64)
+
+	report := gradeFixtures(t, sums, "clean")
+	l := report.Lessons[0]
+	assert.Equal(t, grader.LessonTampered, l.Status)
+	assert.Zero(t, l.Score)
+	assert.Equal(t, []string{"specs/clean/gone_test.go (removed)", "specs/clean/suite_test.go (added)", "specs/clean/work_test.go (edited)"}, l.Tampered)
+}
+
+func TestThePristineChecksumsAreCurrent(t *testing.T) {
+	embedded, err := grader.Pristine()
+	require.NoError(t, err)
+	now, err := grader.ComputeSums("../..")
+	require.NoError(t, err)
+	assert.Equal(t, now, embedded, "internal/grader/pristine.sum is out of date with specs/, fakes/, internal/harness/ or the manifest: run go run ./cmd/autoroute generate")
+}
+
+func TestFormats(t *testing.T) {
+	report := gradeFixtures(t, nil, "clean", "deadlock", "broken")
+
+	var js bytes.Buffer
+	require.NoError(t, report.Write(&js, "json", false))
+	var decoded map[string]any
+	require.NoError(t, json.Unmarshal(js.Bytes(), &decoded))
+	for _, key := range []string{"score", "max_score", "lessons"} {
+		assert.Contains(t, decoded, key)
+	}
+	lesson := decoded["lessons"].([]any)[1].(map[string]any)
+	for _, key := range []string{"id", "score", "max_score", "status", "exercises"} {
+		assert.Contains(t, lesson, key)
+	}
+	spec := lesson["exercises"].([]any)[0].(map[string]any)["specs"].([]any)[1].(map[string]any)
+	for _, key := range []string{"name", "status", "message"} {
+		assert.Contains(t, spec, key)
+	}
+
+	var junit bytes.Buffer
+	require.NoError(t, report.Write(&junit, "junit", false))
+	var suites struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Errors   int `xml:"errors,attr"`
+	}
+	require.NoError(t, xml.Unmarshal(junit.Bytes(), &suites))
+	assert.Equal(t, 3+3+1, suites.Tests, "3 specs per built lesson, 1 build error")
+	assert.Equal(t, 2, suites.Errors, "the deadlock and the build error")
+
+	var md bytes.Buffer
+	require.NoError(t, report.Write(&md, "markdown", false))
+	assert.Contains(t, md.String(), "| deadlock | 6.67 / 10 | failed |")
+
+	var classroom bytes.Buffer
+	require.NoError(t, report.Write(&classroom, "classroom", false))
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(classroom.String()))
+	require.NoError(t, err)
+	var result struct {
+		Version  int     `json:"version"`
+		Status   string  `json:"status"`
+		MaxScore float64 `json:"max_score"`
+		Tests    []struct {
+			Name   string  `json:"name"`
+			Status string  `json:"status"`
+			Score  float64 `json:"score"`
+		} `json:"tests"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &result))
+	assert.Equal(t, 1, result.Version)
+	assert.Equal(t, "fail", result.Status)
+	assert.EqualValues(t, 30, result.MaxScore)
+	require.Len(t, result.Tests, 3)
+	assert.Equal(t, "pass", result.Tests[0].Status)
+	assert.InDelta(t, 6.67, result.Tests[1].Score, 0.01)
+	assert.Equal(t, "error", result.Tests[2].Status)
+
+	var text bytes.Buffer
+	require.NoError(t, report.Write(&text, "text", false))
+	assert.NotContains(t, text.String(), "\x1b[", "no colour unless asked")
+	assert.Error(t, report.Write(&text, "yaml", false))
+}

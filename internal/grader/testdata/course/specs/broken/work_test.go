@@ -1,0 +1,23 @@
+package broken_test
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"autoroute/internal/harness"
+	"autoroute/internal/grader/testdata/course/solutions/fxbroken"
+)
+
+var _ = Describe("work", Label("work"), func() {
+	It("answers before", func(ctx SpecContext) {
+		Expect(harness.Go("Answer()", fxbroken.Answer).Wait(ctx)).To(Equal(42))
+	}, harness.Timeout)
+
+	It("misbehaves", func(ctx SpecContext) {
+		harness.Do("Misbehave()", fxbroken.Misbehave).Wait(ctx)
+	}, harness.Timeout)
+
+	It("answers after", func(ctx SpecContext) {
+		Expect(harness.Go("Answer()", fxbroken.Answer).Wait(ctx)).To(Equal(42))
+	}, harness.Timeout)
+})

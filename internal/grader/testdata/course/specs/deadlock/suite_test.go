@@ -1,0 +1,9 @@
+package deadlock_test
+
+import (
+	"testing"
+
+	"autoroute/internal/harness"
+)
+
+func TestSuite(t *testing.T) { harness.RunSuite(t, "deadlock", "lessons/deadlock/README.md") }

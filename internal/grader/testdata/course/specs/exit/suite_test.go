@@ -1,0 +1,9 @@
+package exit_test
+
+import (
+	"testing"
+
+	"autoroute/internal/harness"
+)
+
+func TestSuite(t *testing.T) { harness.RunSuite(t, "exit", "lessons/exit/README.md") }

@@ -1,0 +1,9 @@
+package leak_test
+
+import (
+	"testing"
+
+	"autoroute/internal/harness"
+)
+
+func TestSuite(t *testing.T) { harness.RunSuite(t, "leak", "lessons/leak/README.md") }

@@ -4,8 +4,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"autoroute/internal/harness"
 	"autoroute/internal/grader/testdata/course/solutions/fxchatty"
+	"autoroute/internal/harness"
 )
 
 var _ = Describe("work", Label("work"), func() {

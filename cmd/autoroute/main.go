@@ -96,7 +96,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		cmd = nil
 		for _, c := range commands {
-			if c.name == args[0] {
+			if c.name == args[0] || (args[0] == "docs" && c.name == "generate") { // docs: the old name
 				cmd = c.run
 			}
 		}

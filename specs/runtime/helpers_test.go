@@ -29,7 +29,15 @@ func start(ctx context.Context, cfg executor.Config) *executor.Executor {
 	Expect(got.err).NotTo(HaveOccurred(), "%s returned an error for a valid config. %s", what, harness.See("lanes"))
 	Expect(got.e).NotTo(BeNil(), "%s returned a nil executor and no error. %s", what, harness.See("lanes"))
 	harness.DeferCleanup(func(ctx context.Context) {
-		harness.Go("e.Shutdown(0) at the end of the spec", func() error { return got.e.Shutdown(0) }).Wait(ctx)
+		stop := harness.Go("e.Shutdown(0) at the end of the spec", func() error { return got.e.Shutdown(0) })
+		if stop.StillStub(ctx) {
+			// Shutdown is a later exercise: until it is written, the lanes
+			// of this executor cannot be stopped, and that is not a leak of
+			// the exercise under test.
+			harness.TolerateGoroutinesFrom(learnerPackage)
+			return
+		}
+		stop.Wait(ctx)
 	})
 	return got.e
 }

@@ -664,12 +664,22 @@ func (h *timerHeap) push(t *fakeTimer) {
 		h.slots[slot].t = t
 	} else {
 		slot = int32(len(h.slots))
-		h.slots = append(h.slots, heapSlot{t: t})
+		h.slots = append(grow(h.slots), heapSlot{t: t})
 	}
 	t.slot = slot
-	h.entries = append(h.entries, heapEntry{t.when, t.seq, slot})
+	h.entries = append(grow(h.entries), heapEntry{t.when, t.seq, slot})
 	h.count.Add(1)
 	h.up(len(h.entries) - 1)
+}
+
+// grow doubles the capacity of a full slice. append grows a large slice by
+// a quarter only, which for 100k timers means copying the heap many times
+// over.
+func grow[S ~[]E, E any](s S) S {
+	if len(s) < cap(s) {
+		return s
+	}
+	return slices.Grow(s, max(len(s), 64))
 }
 
 // pop removes and returns the earliest timer.

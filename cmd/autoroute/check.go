@@ -60,7 +60,11 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 				return err
 			}
 		}
-		if !printLesson(a, store, l, result, *verbose) {
+		detail := detailExercise
+		if *verbose {
+			detail = detailAll
+		}
+		if !printLesson(a, store, l, result, detail) {
 			failing = true
 		}
 	}
@@ -75,8 +79,17 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 	return nil
 }
 
+// How much of the failures printLesson explains.
+type detail int
+
+const (
+	detailFirst    detail = iota // the first failing spec of the first unfinished exercise
+	detailExercise               // every failing spec of the first unfinished exercise
+	detailAll                    // every failing spec
+)
+
 // printLesson prints one lesson's result and reports whether it passed.
-func printLesson(a *app, store *progress.Store, l *course.Lesson, r *runner.Result, verbose bool) bool {
+func printLesson(a *app, store *progress.Store, l *course.Lesson, r *runner.Result, level detail) bool {
 	if r.BuildError != "" {
 		fmt.Fprintln(a.out, a.style.bad("  The lesson does not compile. Fix this first:"))
 		fmt.Fprintln(a.out, indent(r.BuildError, "    "))
@@ -112,14 +125,16 @@ func printLesson(a *app, store *progress.Store, l *course.Lesson, r *runner.Resu
 		fmt.Fprintf(a.out, "  %s %-14s %d/%d specs  %s\n", mark, e.ID, passed, len(specs), a.style.dim(fmt.Sprintf("%g/%d points", round(points), e.Points)))
 	}
 	for _, e := range l.Exercises {
-		if e != first && !(verbose && hasFailure(byExercise[e.ID])) {
+		if e != first && !(level == detailAll && hasFailure(byExercise[e.ID])) {
 			continue
 		}
 		fmt.Fprintf(a.out, "\n  %s %s (%s/%s)\n", a.style.bold("Exercise"), e.ID, l.StubDir(), e.File)
+		shown := 0
 		for _, s := range byExercise[e.ID] {
-			if s.Status == runner.Passed {
+			if s.Status == runner.Passed || (level == detailFirst && shown > 0) {
 				continue
 			}
+			shown++
 			fmt.Fprintf(a.out, "    %s %s %s\n", a.style.bad("✗"), s.Name, a.style.dim("["+describe(s)+"]"))
 			fmt.Fprintln(a.out, indent(s.Message, "        "))
 		}

@@ -8,6 +8,9 @@
 //	autoroute list                     the lessons and their exercises
 //	autoroute check [lesson...]        run lessons' specs (-race) and explain failures
 //	autoroute hint lesson/exercise     show the next hint of an exercise
+//	autoroute watch [lesson]           check again on every save
+//	autoroute solution lesson          the reference, once the lesson passes
+//	autoroute reset lesson             put the untouched stubs back
 //	autoroute grade [lesson...]        score lessons for a teacher or CI, in several formats
 //	autoroute generate                 regenerate generated files (maintainers)
 //
@@ -50,7 +53,7 @@ var errFailing = errors.New("some specs fail")
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
 type command struct {
@@ -63,6 +66,9 @@ var commands = []command{
 	{"list", "the lessons and their exercises", runList},
 	{"check", "run lessons' specs with -race and explain the failures", runCheck},
 	{"hint", "show the next hint of an exercise: hint <lesson>/<exercise>", runHint},
+	{"watch", "check a lesson again each time you save one of its files", runWatch},
+	{"solution", "show a lesson's reference solution, once yours passes (--force otherwise)", runSolution},
+	{"reset", "put a lesson's untouched stubs back, after asking (--yes to skip)", runReset},
 	{"grade", "score lessons: --format text|json|junit|markdown|classroom, -o FILE, --min-score N", runGrade},
 	{"generate", "regenerate the lesson texts' generated blocks and the pristine checksums (maintainers)", runGenerate},
 }
@@ -71,11 +77,12 @@ var commands = []command{
 type app struct {
 	root   string
 	course *course.Course
+	in     io.Reader
 	out    io.Writer
 	style  style
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
 		printUsage(stdout)
 		return exitOK
@@ -90,7 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "autoroute:", err)
 		return exitInternal
 	}
-	a := &app{root: root, course: c, out: stdout, style: newStyle(stdout)}
+	a := &app{root: root, course: c, in: stdin, out: stdout, style: newStyle(stdout)}
 
 	var cmd func(context.Context, *app, []string) error = runMap
 	if len(args) > 0 {
@@ -112,8 +119,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.Is(err, errFailing):
-		if err != errFailing {
+	case errors.Is(err, errFailing) || errors.Is(err, errRefused):
+		if err != errFailing && err != errRefused {
 			fmt.Fprintln(stderr, "autoroute:", err)
 		}
 		return exitFailing

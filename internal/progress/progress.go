@@ -20,8 +20,13 @@ import (
 	"autoroute/internal/runner"
 )
 
-// Dir is the folder, under the module root, where progress is kept.
+// Dir is the folder, under the module root, where progress is kept, unless
+// the environment variable StateEnv names another.
 const Dir = ".autoroute"
+
+// StateEnv names a folder to keep progress in instead of Dir (the CLI's
+// own tests use it, to leave a learner's progress alone).
+const StateEnv = "AUTOROUTE_STATE"
 
 // Store is the learner's progress.
 type Store struct {
@@ -51,7 +56,11 @@ func (c Counts) Done() bool { return c.Total > 0 && c.Passed == c.Total }
 // Load reads the store under root; a missing store is an empty one. A
 // store that cannot be read is an error, never silently dropped.
 func Load(root string) (*Store, error) {
-	s := &Store{Lessons: map[string]*Lesson{}, Hints: map[string]int{}, path: filepath.Join(root, Dir, "progress.json")}
+	dir := filepath.Join(root, Dir)
+	if env := os.Getenv(StateEnv); env != "" {
+		dir = env
+	}
+	s := &Store{Lessons: map[string]*Lesson{}, Hints: map[string]int{}, path: filepath.Join(dir, "progress.json")}
 	data, err := os.ReadFile(s.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil

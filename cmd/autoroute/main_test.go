@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v3"
+
+	"autoroute/internal/progress"
+)
+
+// autoroute runs the CLI in-process with the progress store in a temporary
+// folder, and returns its exit status and output.
+func autoroute(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestMain(m *testing.M) {
+	state, err := os.MkdirTemp("", "autoroute-cli-test-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv(progress.StateEnv, state)
+	code := m.Run()
+	os.RemoveAll(state)
+	os.Exit(code)
+}
+
+func TestUnknownLessonIsAUsageErrorListingTheIDs(t *testing.T) {
+	code, _, stderr := autoroute(t, "", "check", "tokio")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, `unknown lesson "tokio"`)
+	assert.Contains(t, stderr, "runtime")
+}
+
+func TestUnknownCommandShowsTheUsage(t *testing.T) {
+	code, _, stderr := autoroute(t, "", "frobnicate")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "Commands:")
+}
+
+func TestTheMapShowsTheNextExercise(t *testing.T) {
+	code, stdout, _ := autoroute(t, "")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, stdout, "01 runtime")
+	assert.Contains(t, stdout, "Next: runtime, exercise hello")
+}
+
+func TestHintsComeOneAtATime(t *testing.T) {
+	_, first, _ := autoroute(t, "", "hint", "runtime/lanes")
+	assert.Contains(t, first, "Hint 1 of 3")
+	assert.NotContains(t, first, "Hint 2 of 3")
+	_, second, _ := autoroute(t, "", "hint", "runtime/lanes")
+	assert.Contains(t, second, "Hint 2 of 3")
+
+	code, _, stderr := autoroute(t, "", "hint", "runtime/nope")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "hello, lanes")
+}
+
+func TestSolutionIsRefusedUntilTheLessonPasses(t *testing.T) {
+	code, stdout, stderr := autoroute(t, "", "solution", "runtime")
+	assert.Equal(t, exitFailing, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "check the lesson first")
+
+	code, stdout, _ = autoroute(t, "", "solution", "runtime", "--force")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, stdout, "lessons/01-runtime/reference/hello.go")
+}
+
+func TestResetAsksFirst(t *testing.T) {
+	code, stdout, stderr := autoroute(t, "no\n", "reset", "runtime")
+	assert.Equal(t, exitFailing, code)
+	assert.Contains(t, stdout, "Your work in them will be lost")
+	assert.Contains(t, stderr, "nothing was changed")
+}
+
+func TestFlagsMayFollowTheLesson(t *testing.T) {
+	fs, cfg := gradeFlags(&bytes.Buffer{})
+	ids, err := parseInterleaved(fs, []string{"runtime", "--solution=reference", "spawn", "--format", "json"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"runtime", "spawn"}, ids)
+	assert.Equal(t, "reference", cfg.solution)
+	assert.Equal(t, "json", cfg.format)
+}
+
+// The classroom workflow must be valid YAML of the shape GitHub Classroom
+// needs, and call grade with flags grade accepts.
+func TestTheClassroomWorkflowIsValid(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", ".github", "workflows", "grade.yml"))
+	require.NoError(t, err)
+	var wf struct {
+		Name string `yaml:"name"`
+		Jobs map[string]struct {
+			Name  string `yaml:"name"`
+			Steps []struct {
+				ID   string            `yaml:"id"`
+				Uses string            `yaml:"uses"`
+				Run  string            `yaml:"run"`
+				With map[string]string `yaml:"with"`
+				Env  map[string]string `yaml:"env"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	require.NoError(t, yaml.Unmarshal(data, &wf))
+	job, ok := wf.Jobs["autograding"]
+	require.True(t, ok, "a job named autograding")
+	assert.Equal(t, "Autograding Tests", job.Name, "GitHub Classroom's reporter looks for this check run")
+
+	var grades, reporters int
+	for _, step := range job.Steps {
+		if strings.HasPrefix(step.Uses, "actions/setup-go") {
+			assert.Equal(t, "go.mod", step.With["go-version-file"])
+		}
+		if strings.HasPrefix(step.Uses, "classroom-resources/autograding-grading-reporter") {
+			reporters++
+			for _, runner := range strings.Split(step.With["runners"], ",") {
+				assert.Contains(t, step.Env, strings.ToUpper(strings.TrimSpace(runner))+"_RESULTS")
+			}
+		}
+		for _, args := range autorouteCalls(step.Run) {
+			require.Equal(t, "grade", args[0])
+			grades++
+			fs, _ := gradeFlags(&bytes.Buffer{})
+			_, err := parseInterleaved(fs, args[1:])
+			assert.NoError(t, err, "the workflow's grade command line: %v", args)
+		}
+	}
+	assert.Equal(t, 1, grades, "one grade run")
+	assert.Equal(t, 1, reporters, "one Classroom reporter")
+}
+
+// autorouteCalls extracts the argument lists of `go run ./cmd/autoroute`
+// in a shell script, joining continued lines and dropping quotes.
+func autorouteCalls(script string) [][]string {
+	script = strings.ReplaceAll(script, "\\\n", " ")
+	var calls [][]string
+	words := regexp.MustCompile(`"[^"]*"|\S+`)
+	for _, line := range strings.Split(script, "\n") {
+		_, rest, ok := strings.Cut(line, "go run ./cmd/autoroute ")
+		if !ok {
+			continue
+		}
+		var args []string
+		for _, w := range words.FindAllString(rest, -1) {
+			args = append(args, strings.ReplaceAll(w, `"`, ""))
+		}
+		calls = append(calls, args)
+	}
+	return calls
+}

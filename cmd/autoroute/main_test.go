@@ -160,3 +160,19 @@ func autorouteCalls(script string) [][]string {
 	}
 	return calls
 }
+
+// The maintainer's switch, end to end: every lesson's reference passes
+// through the same command learners run.
+func TestCheckOfTheReferencePasses(t *testing.T) {
+	code, stdout, stderr := autoroute(t, "", "check", "--solution=reference")
+	assert.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	assert.NotContains(t, stdout, "✗")
+}
+
+func TestCheckOfTheStubsFailsWithHints(t *testing.T) {
+	code, stdout, _ := autoroute(t, "", "check", "runtime", "--solution=stub")
+	assert.Equal(t, exitFailing, code)
+	assert.Contains(t, stdout, "[still a stub]")
+	assert.Contains(t, stdout, "Hint 1 of")
+	assert.Contains(t, stdout, "runtime: 0 of")
+}

@@ -1,0 +1,283 @@
+package spawn_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"autoroute/fakes/clock"
+	"autoroute/internal/harness"
+	"autoroute/solutions/task"
+)
+
+// newSet builds a set with task.NewSet and shuts it down when the spec
+// ends.
+func newSet[T any](ctx context.Context, limit int) *task.Set[T] {
+	GinkgoHelper()
+	what := fmt.Sprintf("task.NewSet(%d)", limit)
+	s := harness.Go(what, func() *task.Set[T] { return task.NewSet[T](limit) }).Wait(ctx)
+	Expect(s).NotTo(BeNil(), "%s returned nil. %s", what, harness.See("joinset"))
+	harness.DeferCleanup(func(ctx context.Context) {
+		harness.Go("set.Shutdown(ctx) at the end of the spec", func() error { return s.Shutdown(ctx) }).Wait(ctx)
+	})
+	return s
+}
+
+// setSpawn calls s.Spawn(ctx, f) and expects it to succeed.
+func setSpawn[T any](ctx context.Context, s *task.Set[T], f func(context.Context) (T, error)) {
+	GinkgoHelper()
+	err := harness.Go("set.Spawn(ctx, f)", func() error { return s.Spawn(ctx, f) }).Wait(ctx)
+	Expect(err).NotTo(HaveOccurred(), "set.Spawn(ctx, f) failed on a set with a free slot. %s", harness.See("joinset"))
+}
+
+// trySpawn calls s.TrySpawn(ctx, f).
+func trySpawn[T any](ctx context.Context, s *task.Set[T], f func(context.Context) (T, error)) bool {
+	GinkgoHelper()
+	return returned(ctx, harness.Go("set.TrySpawn(ctx, f)", func() bool { return s.TrySpawn(ctx, f) }),
+		"set.TrySpawn(ctx, f) to return", "TrySpawn never waits: take a slot with a select that has a default case. "+harness.See("joinset"))
+}
+
+// startJoinNext calls s.JoinNext(joinCtx) without waiting for it.
+func startJoinNext[T any](joinCtx context.Context, s *task.Set[T]) *harness.Call[outcome[T]] {
+	return harness.Go("set.JoinNext(ctx)", func() outcome[T] {
+		v, err := s.JoinNext(joinCtx)
+		return outcome[T]{v, err}
+	})
+}
+
+// joinNext calls s.JoinNext(ctx) and waits for what it returns; hint says
+// why it should return.
+func joinNext[T any](ctx context.Context, s *task.Set[T], hint string) outcome[T] {
+	GinkgoHelper()
+	return returned(ctx, startJoinNext(ctx, s), "set.JoinNext(ctx) to return", hint+" "+harness.See("joinset"))
+}
+
+// waiter is a task that ends when released, or when its context ends.
+type waiter struct {
+	name    string
+	release chan struct{} // closed by the spec: the task returns its name
+	started chan struct{} // closed by the task when it starts
+}
+
+func newWaiter(name string) *waiter {
+	return &waiter{name: name, release: make(chan struct{}), started: make(chan struct{})}
+}
+
+func (w *waiter) task(ctx context.Context) (string, error) {
+	close(w.started)
+	select {
+	case <-w.release:
+		return w.name, nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+var _ = Describe("joinset", Label("joinset"), func() {
+	It("JoinNext returns the tasks in the order they finish, not the order they were spawned", func(ctx SpecContext) {
+		clk := clock.NewFake()
+		s := newSet[string](ctx, 0)
+		for _, car := range []struct {
+			name string
+			trip time.Duration
+		}{{"A", 3 * time.Second}, {"B", time.Second}, {"C", 2 * time.Second}} {
+			setSpawn(ctx, s, func(ctx context.Context) (string, error) {
+				pause(ctx, clk, car.trip)
+				return car.name, nil
+			})
+		}
+		Expect(clk.WaitForTimers(ctx, 3)).To(Succeed(), "The three tasks should be waiting on the clock.")
+
+		for _, want := range []string{"B", "C", "A"} {
+			clk.Advance(time.Second)
+			got := returned(ctx, startJoinNext(ctx, s), fmt.Sprintf("set.JoinNext(ctx) to return %s, the task that just finished", want),
+				"Tasks A (3s), B (1s) and C (2s) were spawned in that order; the clock moved one second, so "+want+
+					" has finished and the others have not. JoinNext must return the next task to finish, not wait for "+
+					"the oldest one: each task's handle should arrive on s.finished once it ended. "+harness.See("joinset"))
+			Expect(got).To(Equal(outcome[string]{value: want}),
+				"JoinNext should return the tasks in the order they finished: B, C, A. %s", harness.See("joinset"))
+		}
+		Expect(joinNext(ctx, s, "The set is empty.").err).To(MatchError(task.ErrEmpty),
+			"Every task was joined: JoinNext should return task.ErrEmpty. %s", harness.See("joinset"))
+	}, harness.Timeout)
+
+	It("JoinNext gives each task's outcome as Join would, then ErrEmpty", func(ctx SpecContext) {
+		s := newSet[int](ctx, 0)
+		Expect(joinNext(ctx, s, "An empty set has nothing to wait for.").err).To(MatchError(task.ErrEmpty),
+			"A set with no task should make JoinNext return task.ErrEmpty at once. %s", harness.See("joinset"))
+
+		broken := errors.New("flat tyre")
+		setSpawn(ctx, s, func(context.Context) (int, error) { return 1, nil })
+		setSpawn(ctx, s, func(context.Context) (int, error) { return 0, broken })
+		setSpawn(ctx, s, panicking)
+		var values []int
+		var errs []error
+		for range 3 {
+			got := joinNext(ctx, s, "Three tasks were spawned and all return at once.")
+			values, errs = append(values, got.value), append(errs, got.err)
+		}
+		Expect(values).To(ConsistOf(1, 0, 0), "JoinNext should give each task's value. %s", harness.See("joinset"))
+		Expect(errs).To(ContainElement(BeNil()))
+		Expect(errs).To(ContainElement(MatchError(broken)), "JoinNext should give the error a task returned. %s", harness.See("joinset"))
+		Expect(errs).To(ContainElement(MatchError(task.ErrPanicked)),
+			"JoinNext should report a panicking task with a JoinError, as Join does (the set spawns with task.Spawn). %s", harness.See("joinset"))
+		Expect(joinNext(ctx, s, "Every task was joined.").err).To(MatchError(task.ErrEmpty),
+			"Every task was joined: JoinNext should return task.ErrEmpty. %s", harness.See("joinset"))
+	}, harness.Timeout)
+
+	It("JoinNext gives up with its context's error, and the task stays in the set", func(ctx SpecContext) {
+		s := newSet[string](ctx, 0)
+		w := newWaiter("late")
+		setSpawn(ctx, s, w.task)
+
+		joinCtx, cancel := context.WithCancel(ctx)
+		cancel()
+		got := returned(ctx, startJoinNext(joinCtx, s), "set.JoinNext(ctx) to return, its context being cancelled",
+			"Wait for the next finished task with a select that also watches ctx.Done(). "+harness.See("joinset"))
+		Expect(got.err).To(MatchError(context.Canceled), "JoinNext's context was cancelled: it should return ctx.Err(). %s", harness.See("joinset"))
+
+		close(w.release)
+		Expect(joinNext(ctx, s, "The task was released.")).To(Equal(outcome[string]{value: "late"}),
+			"A JoinNext that gave up must not lose the task: the next JoinNext gets it. %s", harness.See("joinset"))
+	}, harness.Timeout)
+
+	It("AbortAll aborts every task; each is then joined as cancelled", func(ctx SpecContext) {
+		s := newSet[string](ctx, 0)
+		waiters := []*waiter{newWaiter("A"), newWaiter("B"), newWaiter("C")}
+		for _, w := range waiters {
+			setSpawn(ctx, s, w.task)
+			harness.Receive(ctx, w.started, "task "+w.name+" to start", harness.See("joinset"))
+		}
+		harness.Do("set.AbortAll()", s.AbortAll).Wait(ctx)
+
+		for range waiters {
+			got := joinNext(ctx, s, "Every task of the set was aborted, and each ends when its context is cancelled.")
+			Expect(errors.Is(got.err, task.ErrCancelled)).To(BeTrue(),
+				"AbortAll should abort every task of the set: JoinNext should report each as cancelled, got %v. %s", got.err, harness.See("joinset"))
+		}
+		Expect(joinNext(ctx, s, "Every task was joined.").err).To(MatchError(task.ErrEmpty))
+	}, harness.Timeout)
+
+	It("Shutdown aborts every task and returns only once they have all ended", func(ctx SpecContext) {
+		clk := clock.NewFake()
+		s := newSet[int](ctx, 0)
+		started := make(chan struct{}, 3)
+		// Written by each task as its very last step, and read by the spec
+		// without a lock once Shutdown has returned: only safe, and only
+		// complete, if Shutdown waited for the tasks.
+		var finished [3]bool
+		for i := range finished {
+			setSpawn(ctx, s, func(ctx context.Context) (int, error) {
+				started <- struct{}{}
+				<-ctx.Done()
+				clk.Sleep(time.Second) // cleaning up takes a second
+				finished[i] = true
+				return i, ctx.Err()
+			})
+		}
+		for range finished {
+			harness.Receive(ctx, started, "the tasks to start", harness.See("joinset"))
+		}
+
+		stop := harness.Go("set.Shutdown(ctx)", func() error { return s.Shutdown(ctx) })
+		stop.WaitFor(ctx, "the three aborted tasks to begin their one-second cleanup. Shutdown must abort the tasks, "+
+			"then wait until every one of them has ended: AbortAll alone leaves them running behind your back",
+			func(ctx context.Context) error { return clk.WaitForSleepers(ctx, 3) })
+		clk.Advance(time.Second)
+		Expect(stop.Wait(ctx, clk)).To(Succeed(), "Shutdown should return nil once every task has ended. %s", harness.See("joinset"))
+		Expect(finished).To(Equal([3]bool{true, true, true}),
+			"Shutdown returned while tasks were still running: it must join them all after aborting them. %s", harness.See("joinset"))
+		Expect(joinNext(ctx, s, "The set was shut down.").err).To(MatchError(task.ErrEmpty),
+			"After Shutdown the set is empty: JoinNext should return task.ErrEmpty. %s", harness.See("joinset"))
+	}, harness.Timeout)
+
+	It("with a limit, TrySpawn refuses a task while limit tasks run, and accepts once one has ended", func(ctx SpecContext) {
+		s := newSet[string](ctx, 2)
+		first, second := newWaiter("first"), newWaiter("second")
+		Expect(trySpawn(ctx, s, first.task)).To(BeTrue(), "A set with a limit of 2 has a free slot for its first task. %s", harness.See("joinset"))
+		Expect(trySpawn(ctx, s, second.task)).To(BeTrue(), "A set with a limit of 2 has a free slot for its second task. %s", harness.See("joinset"))
+
+		ran := false
+		Expect(trySpawn(ctx, s, func(context.Context) (string, error) { ran = true; return "", nil })).To(BeFalse(),
+			"Two tasks are running in a set limited to 2: TrySpawn should refuse a third. A slot must stay taken "+
+				"until the task's f returns, so give it back in the task, not when TrySpawn returns. %s", harness.See("joinset"))
+
+		close(first.release)
+		Expect(joinNext(ctx, s, "The first task was released.")).To(Equal(outcome[string]{value: "first"}))
+		third := newWaiter("third")
+		Expect(trySpawn(ctx, s, third.task)).To(BeTrue(),
+			"The first task ended, so its slot is free again: TrySpawn should accept. %s", harness.See("joinset"))
+		Expect(ran).To(BeFalse(), "TrySpawn refused a task, yet ran it.")
+	}, harness.Timeout)
+
+	It("with a limit, Spawn waits for a free slot, and gives up when its context ends", func(ctx SpecContext) {
+		s := newSet[string](ctx, 1)
+		first := newWaiter("first")
+		setSpawn(ctx, s, first.task)
+
+		spawnCtx, cancel := context.WithCancel(ctx)
+		cancel()
+		refused := newWaiter("refused")
+		err := returned(ctx, harness.Go("set.Spawn(ctx, f) on a full set, its context cancelled", func() error { return s.Spawn(spawnCtx, refused.task) }),
+			"set.Spawn(ctx, f) to return, its context being cancelled",
+			"Wait for a free slot with a select that also watches ctx.Done(). "+harness.See("joinset"))
+		Expect(err).To(MatchError(context.Canceled),
+			"The only slot is taken and Spawn's context was cancelled: Spawn should return ctx.Err(), and not run f. %s", harness.See("joinset"))
+
+		second := newWaiter("second")
+		waiting := harness.Go("set.Spawn(ctx, f) on a full set", func() error { return s.Spawn(ctx, second.task) })
+		close(first.release)
+		Expect(returned(ctx, waiting, "set.Spawn(ctx, f) to return once the running task ended",
+			"The first task ended and gave its slot back: the waiting Spawn should take it. "+harness.See("joinset"))).To(Succeed())
+		close(second.release)
+		Expect([]outcome[string]{joinNext(ctx, s, "Both tasks were released."), joinNext(ctx, s, "Both tasks were released.")}).
+			To(ConsistOf(outcome[string]{value: "first"}, outcome[string]{value: "second"}))
+		Expect(joinNext(ctx, s, "Every task was joined.").err).To(MatchError(task.ErrEmpty))
+		Expect(refused.started).NotTo(BeClosed(), "A task refused by Spawn ran anyway. %s", harness.See("joinset"))
+	}, harness.Timeout)
+
+	It("with a limit, runs at most limit tasks at once, each as soon as a slot frees", func(ctx SpecContext) {
+		clk := clock.NewFake()
+		s := newSet[int](ctx, 2)
+		var mu sync.Mutex
+		startedAt := map[int]time.Duration{}
+		spawner := harness.Go("set.Spawn(ctx, f) for five tasks, one after the other", func() error {
+			for i := range 5 {
+				err := s.Spawn(ctx, func(ctx context.Context) (int, error) {
+					mu.Lock()
+					startedAt[i] = clk.Since(clock.Epoch)
+					mu.Unlock()
+					pause(ctx, clk, time.Second)
+					return i, nil
+				})
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+
+		// Each task takes one second: two lanes of traffic take three rounds.
+		var joined []int
+		for round, running := range []int{2, 2, 1} {
+			Expect(clk.WaitForTimers(ctx, running)).To(Succeed(),
+				"Round %d: %d tasks should be running, each waiting one second on the clock. %s", round+1, running, harness.See("joinset"))
+			clk.Advance(time.Second)
+			for range running {
+				joined = append(joined, joinNext(ctx, s, "A task finished its one-second trip.").value)
+			}
+		}
+		Expect(spawner.Wait(ctx, clk)).To(Succeed())
+		Expect(joined).To(ConsistOf(0, 1, 2, 3, 4))
+		mu.Lock()
+		defer mu.Unlock()
+		Expect(startedAt).To(Equal(map[int]time.Duration{0: 0, 1: 0, 2: time.Second, 3: time.Second, 4: 2 * time.Second}),
+			"Each task recorded the virtual time it started at. With a limit of 2, tasks 0 and 1 start at once, 2 and 3 "+
+				"when those end, one second later, and 4 a second after that. %s", harness.See("joinset"))
+	}, harness.Timeout)
+})

@@ -1,0 +1,100 @@
+package await_test
+
+import (
+	"context"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"autoroute/internal/harness"
+	"autoroute/solutions/future"
+	"autoroute/specs/await/timeline"
+)
+
+var _ = Describe("lazy", Label("lazy"), func() {
+	It("does nothing until it is first awaited: no goroutine, no call", func(ctx SpecContext) {
+		work := gate("work", "done", nil)
+		f := build(ctx, "future.Lazy(ctx, work)", func() *future.Future[string] { return future.Lazy(ctx, work.run) })
+
+		Expect(harness.GoroutinesStartedBy(learnerPackage)).To(BeEmpty(),
+			"future.Lazy returned, and nobody has awaited its future yet, but your package started goroutines:\n%s"+
+				"A lazy future is only a value until its first Await, like a Rust future nobody polls: it costs "+
+				"no goroutine and does not call its work. Start the goroutine inside f.start. %s", goroutineList(), harness.See("lazy"))
+		Expect(work.calls.Load()).To(BeZero(),
+			"future.Lazy called its work before anyone awaited the future. %s", harness.See("lazy"))
+
+		c := awaiting(ctx, f, "f.Await(ctx)")
+		harness.Receive(ctx, work.started, "the first Await to start the work",
+			"Await calls f.begin(), which calls f.start: set f.start to a function that starts the work. "+harness.See("lazy"))
+		work.Release()
+		got := finish(ctx, nil, c, func() string { return "The work returned: its future's Await should too. " + harness.See("lazy") })
+		Expect(got).To(Equal(outcome[string]{value: "done"}), "Await should return the work's value. %s", harness.See("lazy"))
+	}, harness.Timeout)
+
+	It("runs its work once, however many Awaits start it at once", func(ctx SpecContext) {
+		work := gate("work", 3, nil)
+		f := build(ctx, "future.Lazy(ctx, work)", func() *future.Future[int] { return future.Lazy(ctx, work.run) })
+
+		var calls []call[outcome[int]]
+		for range 5 {
+			calls = append(calls, awaiting(ctx, f, "f.Await(ctx), one of five at once"))
+		}
+		harness.Receive(ctx, work.started, "the Awaits to start the work", harness.See("lazy"))
+		work.Release()
+		for _, c := range calls {
+			got := finish(ctx, nil, c, func() string { return "The work returned: every Await should too. " + harness.See("lazy") })
+			Expect(got).To(Equal(outcome[int]{value: 3}), "Every Await should return the work's value. %s", harness.See("lazy"))
+		}
+		Expect(work.calls.Load()).To(BeEquivalentTo(1),
+			"Five Awaits started the same lazy future at once: its work should run once, and all five share its "+
+				"result. f.start is called by every Await: guard it with f.once (sync.Once). %s", harness.See("lazy"))
+	}, harness.Timeout)
+
+	It("starts its work on the first Await, with Lazy's context: an Await that gives up does not stop it", func(ctx SpecContext) {
+		work := gate("work", 9, nil)
+		f := build(ctx, "future.Lazy(ctx, work)", func() *future.Future[int] { return future.Lazy(ctx, work.run) })
+
+		gone, cancel := context.WithCancel(ctx)
+		cancel()
+		got := finish(ctx, nil, awaiting(gone, f, "f.Await(cancelledCtx)"), func() string {
+			return "An Await whose context has already ended should return ctx.Err() at once. " + harness.See("lazy")
+		})
+		Expect(got.err).To(MatchError(context.Canceled), "An Await whose context has already ended should return ctx.Err(). %s", harness.See("lazy"))
+		harness.Receive(ctx, work.started, "the work to start, on the first Await, even though that Await gave up",
+			"The first Await starts a lazy future (it calls f.begin() before it waits). "+harness.See("lazy"))
+
+		work.Release()
+		Expect(await(ctx, f, "a second f.Await(ctx)")).To(Equal(outcome[int]{value: 9}),
+			"The first Await gave up, but the work it started goes on: it runs with the context given to Lazy, not "+
+				"with the Await's. A second Await should collect its result, 9. %s", harness.See("lazy"))
+		Expect(work.calls.Load()).To(BeEquivalentTo(1), "The work should have run once. %s", harness.See("lazy"))
+	}, harness.Timeout)
+
+	It("starts its clock at the first Await, where an eager future starts at Go", func(ctx SpecContext) {
+		s := newScene()
+		s.tl.Rows("future.Go", "future.Lazy")
+		eager := newJob(s, "future.Go", time.Second, "eager", nil)
+		lazy := newJob(s, "future.Lazy", time.Second, "lazy", nil)
+		e := build(ctx, "future.Go(ctx, work)", func() *future.Future[string] { return future.Go(ctx, eager.run) })
+		l := build(ctx, "future.Lazy(ctx, work)", func() *future.Future[string] { return future.Lazy(ctx, lazy.run) })
+
+		// At +0s the eager future's work is running; the lazy one waits.
+		s.expect(ctx, "future.Go's work to arm its one-second timer", timers(time.Second),
+			"future.Go starts its work at once. "+harness.See("future"))
+		s.clk.Advance(time.Second)
+		Expect(await(ctx, e, "eager.Await(ctx)")).To(Equal(outcome[string]{value: "eager"}))
+
+		// At +1s, the first Await of the lazy future starts its second.
+		c := awaiting(ctx, l, "lazy.Await(ctx)")
+		waitFor(ctx, s, c, "the lazy future's work to arm its one-second timer", timers(time.Second), func() string {
+			return "The spec awaited the lazy future at +1s: its work should start then. " + harness.See("lazy")
+		})
+		s.clk.Advance(time.Second)
+		got := finish(ctx, s, c, func() string { return "The lazy future's work finished at +2s. " + harness.See("lazy") })
+		Expect(got).To(Equal(outcome[string]{value: "lazy"}))
+		Expect(s.tl.Spans("future.Lazy")).To(Equal([]timeline.Span{{Start: time.Second, End: 2 * time.Second}}),
+			"A lazy future does nothing until it is awaited: made at +0s and awaited at +1s, its one-second work "+
+				"should run from +1s to +2s, where the eager one ran from +0s to +1s. %s%s", harness.See("lazy"), s.picture())
+	}, harness.Timeout)
+})

@@ -1,0 +1,130 @@
+package await_test
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"autoroute/internal/harness"
+	"autoroute/solutions/future"
+)
+
+var _ = Describe("try-all", Label("try-all"), func() {
+	It("returns every value in the order of the futures given when they all succeed", func(ctx SpecContext) {
+		s := newScene()
+		s.tl.Rows("a (2s)", "b (1s)", "future.TryAll")
+		a := newJob(s, "a (2s)", 2*time.Second, 1, nil)
+		b := newJob(s, "b (1s)", time.Second, 2, nil)
+		fs := []*future.Future[int]{
+			build(ctx, "future.Go(ctx, a)", func() *future.Future[int] { return future.Go(ctx, a.run) }),
+			build(ctx, "future.Go(ctx, b)", func() *future.Future[int] { return future.Go(ctx, b.run) }),
+		}
+		try := start("future.TryAll(ctx, a, b)", func() outcome[[]int] {
+			s.tl.Begin("future.TryAll")
+			values, err := future.TryAll(ctx, fs...)
+			s.tl.End("future.TryAll", "returned")
+			return outcome[[]int]{values, err}
+		})
+		waitFor(ctx, s, try, "the two futures' timers, of 2s and 1s", timers(2*time.Second, time.Second), func() string {
+			return "Futures made by future.Go run at once. " + harness.See("future")
+		})
+		s.clk.Advance(2 * time.Second)
+		got := finish(ctx, s, try, func() string { return "Both futures were done at +2s. " + harness.See("try-all") })
+		Expect(got.err).NotTo(HaveOccurred(), "No future failed: TryAll should return a nil error. %s", harness.See("try-all"))
+		Expect(got.value).To(Equal([]int{1, 2}),
+			"TryAll should return the values in the order of the futures given (a, b), whatever order they finished in. %s%s",
+			harness.See("try-all"), s.picture())
+	}, harness.Timeout)
+
+	It("returns the first error as soon as it happens, whatever the order of the futures", func(ctx SpecContext) {
+		s := newScene()
+		s.tl.Rows("a (3s)", "b (1s, fails)", "c (2s)", "future.TryAll")
+		broken := errors.New("b: engine failure")
+		a := newJob(s, "a (3s)", 3*time.Second, "a", nil)
+		b := newJob(s, "b (1s, fails)", time.Second, "", broken)
+		c := newJob(s, "c (2s)", 2*time.Second, "c", nil)
+		fs := []*future.Future[string]{
+			build(ctx, "future.Go(ctx, a)", func() *future.Future[string] { return future.Go(ctx, a.run) }),
+			build(ctx, "future.Go(ctx, b)", func() *future.Future[string] { return future.Go(ctx, b.run) }),
+			build(ctx, "future.Go(ctx, c)", func() *future.Future[string] { return future.Go(ctx, c.run) }),
+		}
+		try := start("future.TryAll(ctx, a, b, c)", func() outcome[[]string] {
+			s.tl.Begin("future.TryAll")
+			values, err := future.TryAll(ctx, fs...)
+			s.tl.End("future.TryAll", "returned")
+			return outcome[[]string]{values, err}
+		})
+		waitFor(ctx, s, try, "the three futures' timers", timers(3*time.Second, time.Second, 2*time.Second), func() string {
+			return "Futures made by future.Go run at once. " + harness.See("future")
+		})
+		s.clk.Advance(time.Second) // b fails
+		got := finish(ctx, s, try, func() string {
+			return "b failed at +1s: TryAll should return its error then, like try_join!. The futures given first " +
+				"are not done yet: awaiting them in order makes TryAll wait for a, which takes 3s. Wait for all the " +
+				"futures at once (a goroutine per future, sending on one channel) and act on whichever finishes " +
+				"first. " + harness.See("try-all")
+		})
+		Expect(got.err).To(MatchError(broken), "b failed: TryAll should return b's error. %s%s", harness.See("try-all"), s.picture())
+	}, harness.Timeout)
+
+	It("cancels the other futures when one fails, and they stop", func(ctx SpecContext) {
+		s := newScene()
+		s.tl.Rows("a", "b (1s, fails)", "c", "future.TryAll")
+		broken := errors.New("b: engine failure")
+		a := newJob(s, "a", 0, 1, nil)
+		b := newJob(s, "b (1s, fails)", time.Second, 0, broken)
+		c := newJob(s, "c", 0, 3, nil)
+		fs := []*future.Future[int]{
+			build(ctx, "future.Go(ctx, a)", func() *future.Future[int] { return future.Go(ctx, a.run) }),
+			build(ctx, "future.Go(ctx, b)", func() *future.Future[int] { return future.Go(ctx, b.run) }),
+			build(ctx, "future.Go(ctx, c)", func() *future.Future[int] { return future.Go(ctx, c.run) }),
+		}
+		try := start("future.TryAll(ctx, a, b, c)", func() outcome[[]int] {
+			s.tl.Begin("future.TryAll")
+			values, err := future.TryAll(ctx, fs...)
+			s.tl.End("future.TryAll", "returned")
+			return outcome[[]int]{values, err}
+		})
+		waitFor(ctx, s, try, "b's one-second timer", timers(time.Second), func() string {
+			return "Futures made by future.Go run at once. " + harness.See("future")
+		})
+		s.clk.Advance(time.Second)
+		got := finish(ctx, s, try, func() string { return "b failed at +1s: TryAll should return its error then. " + harness.See("try-all") })
+		Expect(got.err).To(MatchError(broken), "b failed: TryAll should return b's error. %s", harness.See("try-all"))
+		for _, j := range []*job[int]{a, c} {
+			harness.Receive(ctx, j.stopped, "the work of future "+j.name+" to be cancelled after b failed",
+				"Once one future failed, the others' results are of no use: TryAll should cancel every other "+
+					"future (f.Cancel()), as try_join! drops them, or their goroutines run on for nothing. "+
+					harness.See("try-all")+s.picture())
+		}
+	}, harness.Timeout)
+
+	It("returns the context's error at once when the context ends, and cancels every future", func(ctx SpecContext) {
+		works := []*job[int]{gate("a", 1, nil), gate("b", 2, nil)}
+		var fs []*future.Future[int]
+		for _, w := range works {
+			fs = append(fs, build(ctx, "future.Go(ctx, "+w.name+")", func() *future.Future[int] { return future.Go(ctx, w.run) }))
+		}
+		tryCtx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		try := start("future.TryAll(ctx, a, b)", func() outcome[[]int] {
+			values, err := future.TryAll(tryCtx, fs...)
+			return outcome[[]int]{values, err}
+		})
+		for _, w := range works {
+			harness.Receive(ctx, w.started, "future "+w.name+" to start", "")
+		}
+		cancel()
+		got := finish(ctx, nil, try, func() string {
+			return "The spec cancelled TryAll's context while the futures ran: TryAll should return ctx.Err() at once. " + harness.See("try-all")
+		})
+		Expect(got.err).To(MatchError(context.Canceled), "TryAll's context was cancelled: TryAll should return ctx.Err(). %s", harness.See("try-all"))
+		for _, w := range works {
+			harness.Receive(ctx, w.stopped, "the work of future "+w.name+" to be cancelled",
+				"TryAll owns the futures it was given: when it gives up, it must cancel them (f.Cancel()). "+harness.See("try-all"))
+		}
+	}, harness.Timeout)
+})

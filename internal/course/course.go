@@ -42,6 +42,7 @@ type Lesson struct {
 	Support   []string    `yaml:"support"` // files given whole to the learner, identical in reference and stub
 	Exercises []*Exercise `yaml:"exercises"`
 	Mistakes  []*Mistake  `yaml:"mistakes"`
+	Fuzz      []string    `yaml:"fuzz"` // fuzz targets of the suite, run briefly on the reference by the self-test
 	Line      int         `yaml:"-"`
 }
 
@@ -266,6 +267,11 @@ func (c *Course) validate() []string {
 			}
 			if len(e.Hints) < 2 {
 				add(e.Line, "exercise %s: needs at least two progressive hints, has %d", e.ID, len(e.Hints))
+			}
+		}
+		for _, target := range l.Fuzz {
+			if !strings.HasPrefix(target, "Fuzz") {
+				add(l.Line, "lesson %s: fuzz target %q must be a FuzzXxx function of specs/%s", l.ID, target, l.ID)
 			}
 		}
 		mistakes := map[string]bool{}

@@ -610,3 +610,34 @@ func (c *capped) flush() {
 		c.line = c.line[:0]
 	}
 }
+
+// Fuzz runs one fuzz target of the lesson's suite against opts.Solution for
+// the given time. A failure is returned with the fuzzer's report, which
+// names the failing input saved under the suite's testdata/fuzz.
+func Fuzz(ctx context.Context, opts Options, target string, fuzzTime time.Duration) error {
+	root, err := filepath.Abs(opts.Root)
+	if err != nil {
+		return err
+	}
+	opts.Root = root
+	tmp, err := os.MkdirTemp("", "autoroute-fuzz-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	overlay, err := overlayFor(opts, tmp)
+	if err != nil {
+		return err
+	}
+	args := []string{"test", "-run", "^$", "-fuzz", "^" + regexp.QuoteMeta(target) + "$", "-fuzztime", fuzzTime.String()}
+	if overlay != "" {
+		args = append(args, "-overlay", overlay)
+	}
+	args = append(args, "./"+filepath.ToSlash(opts.Lesson.SpecDir()))
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = opts.Root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("fuzzing %s of lesson %s: %w\n%s", target, opts.Lesson.ID, err, tail(relativise(opts.Root, string(out)), 40))
+	}
+	return nil
+}

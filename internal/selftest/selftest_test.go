@@ -145,6 +145,19 @@ func TestEveryMistakeIsCaught(t *testing.T) {
 	}
 }
 
+// Fuzz targets hunt for inputs the specs never thought of; a short run on
+// the reference proves the target works and the reference survives it.
+func TestFuzzTargetsHoldOnTheReference(t *testing.T) {
+	for _, l := range load(t).Lessons {
+		for _, target := range l.Fuzz {
+			t.Run(l.ID+"/"+target, func(t *testing.T) {
+				err := runner.Fuzz(budget(t), runner.Options{Root: root, Lesson: l, Solution: runner.Reference}, target, 5*time.Second)
+				require.NoError(t, err)
+			})
+		}
+	}
+}
+
 func goFiles(t *testing.T, dir string) []string {
 	t.Helper()
 	entries, err := os.ReadDir(filepath.Join(root, dir))

@@ -13,13 +13,16 @@ import (
 // those whose result is no longer needed, and waits for them.
 //
 // Read every chunk into the same buffer, as a server's read loop does
-// (io.ReadFull fills it). Two closure traps wait for you here:
+// (io.ReadFull fills it). A closure captures variables, not values, and
+// three traps follow from it:
 //
-//   - the buffer is reused: a task that keeps a slice of it sees the next
-//     read's bytes, not its own chunk;
-//   - a variable shared by the tasks (a results slice they append to, a
-//     counter they add to) is a data race: let each result come back
-//     through its task's handle instead.
+//   - the buffer is reused: a task that keeps a slice of it (buf[:n]) sees
+//     the next read's bytes, not its own chunk;
+//   - a variable declared outside the loop is one variable for every task:
+//     each task sees whatever was last assigned to it;
+//   - a variable the tasks write (a results slice they append to, a counter
+//     they add to) is a data race: let each result come back through its
+//     task's handle instead.
 func Chunks[T any](ctx context.Context, r io.Reader, size int, work func(context.Context, []byte) (T, error)) ([]T, error) {
 	// TODO(spawn): read, spawn a task per chunk with its own copy, join them in order.
 	panic("TODO(spawn): implement Chunks in solutions/task/capture.go")

@@ -85,8 +85,9 @@ var _ = Describe("capture", Label("capture"), func() {
 		Expect(got.err).NotTo(HaveOccurred())
 		Expect(got.results).To(Equal([]string{"aaaa", "bbbb", "cc"}),
 			"Each task looked at its chunk once every read was done, and did not see its own bytes. A slice of the "+
-				"reused buffer shows whatever the last read put there: give each task a copy of its own "+
-				"(bytes.Clone) before you spawn it. %s", harness.See("capture"))
+				"reused buffer shows whatever the last read put there, and a chunk variable declared outside the "+
+				"loop is one variable that every task captures: give each task a copy of its own (bytes.Clone), "+
+				"in a variable declared inside the loop. %s", harness.See("capture"))
 	}, harness.Timeout)
 
 	It("returns the results in chunk order, collected without a data race", func(ctx SpecContext) {

@@ -23,7 +23,15 @@ func newSet[T any](ctx context.Context, limit int) *task.Set[T] {
 	s := harness.Go(what, func() *task.Set[T] { return task.NewSet[T](limit) }).Wait(ctx)
 	Expect(s).NotTo(BeNil(), "%s returned nil. %s", what, harness.See("joinset"))
 	harness.DeferCleanup(func(ctx context.Context) {
-		harness.Go("set.Shutdown(ctx) at the end of the spec", func() error { return s.Shutdown(ctx) }).Wait(ctx)
+		stop := harness.Go("set.Shutdown(ctx) at the end of the spec", func() error { return s.Shutdown(ctx) })
+		if stop.StillStub(ctx) {
+			// Until Shutdown is written, the tasks this spec left in the set
+			// cannot be stopped, and that is not the fault of the method the
+			// spec is about.
+			harness.TolerateGoroutinesFrom(learnerPackage)
+			return
+		}
+		stop.Wait(ctx)
 	})
 	return s
 }
@@ -193,7 +201,8 @@ var _ = Describe("joinset", Label("joinset"), func() {
 		Expect(finished).To(Equal([3]bool{true, true, true}),
 			"Shutdown returned while tasks were still running: it must join them all after aborting them. %s", harness.See("joinset"))
 		Expect(joinNext(ctx, s, "The set was shut down.").err).To(MatchError(task.ErrEmpty),
-			"After Shutdown the set is empty: JoinNext should return task.ErrEmpty. %s", harness.See("joinset"))
+			"Shutdown should join every task it aborted, so that the set is empty when it returns: JoinNext "+
+				"should then return task.ErrEmpty. %s", harness.See("joinset"))
 	}, harness.Timeout)
 
 	It("with a limit, TrySpawn refuses a task while limit tasks run, and accepts once one has ended", func(ctx SpecContext) {

@@ -1,7 +1,6 @@
 package task
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -25,9 +24,10 @@ func Chunks[T any](ctx context.Context, r io.Reader, size int, work func(context
 	for {
 		n, err := io.ReadFull(r, buf)
 		if n > 0 {
-			// The task gets a copy of its own: the next read overwrites
-			// buf while the task may still be reading it.
-			chunk := bytes.Clone(buf[:n])
+			// The task gets a copy of its own (bytes.Clone does the same):
+			// the next read overwrites buf while the task may still read it.
+			chunk := make([]byte, n)
+			copy(chunk, buf)
 			handles = append(handles, Spawn(ctx, func(ctx context.Context) (T, error) {
 				return work(ctx, chunk)
 			}))

@@ -2,17 +2,11 @@ module autoroute/bench
 
 go 1.26.0
 
-require autoroute v0.0.0
-
 require (
-	github.com/benbjohnson/clock v1.3.5 // indirect
-	github.com/jonboulle/clockwork v0.5.0 // indirect
-	golang.org/x/net v0.60.0 // indirect
-	golang.org/x/sys v0.48.0 // indirect
-	golang.org/x/text v0.42.0 // indirect
-	google.golang.org/genproto/googleapis/rpc v0.0.0-20260817212433-ac3dfec99bb1 // indirect
-	google.golang.org/grpc v1.85.0 // indirect
-	google.golang.org/protobuf v1.36.12 // indirect
+	autoroute v0.0.0
+	github.com/benbjohnson/clock v1.3.5
+	github.com/jonboulle/clockwork v0.5.0
+	google.golang.org/grpc v1.85.0
 )
 
 replace autoroute => ../

@@ -1,7 +1,6 @@
 package memnet
 
 import (
-	"errors"
 	"io"
 	"net"
 	"os"
@@ -15,9 +14,6 @@ import (
 // small and doubles up to the window, so a connection that carries a few
 // short messages never pays for a full window.
 const minRing = 512
-
-// errWouldBlock tells a reader or writer that it has to wait.
-var errWouldBlock = errors.New("memnet: would block")
 
 // Stream is one direction of a connection: the bytes one Conn writes and
 // its peer reads. Conn.Outbound and Conn.Inbound return a connection's two
@@ -57,10 +53,21 @@ type Stream struct {
 	readLock  sync.Mutex
 
 	// A blocked reader or writer sets its waiting flag and receives from its
-	// wake channel (capacity 1, made on first use); whoever changes what it
-	// waits for clears the flag and sends.
+	// wake channel (capacity 1, made on first use). Whoever changes what it
+	// waits for clears the flag and sets woken; unlock then sends, after
+	// releasing mu, so the waiter does not wake up only to block on mu.
+	// There is one send per cleared flag and one receive per wait, so a
+	// send never blocks.
 	readerWaiting, writerWaiting bool
+	readerWoken, writerWoken     bool
 	readerWake, writerWake       chan struct{}
+
+	// readerBuf is the buffer of the reader blocked in Read. A writer
+	// copies straight into it, records how much in readerGot and wakes the
+	// reader, which returns without taking mu again: one copy instead of
+	// two, and a cheaper wake-up.
+	readerBuf []byte
+	readerGot int
 
 	readerClosed bool // the reading end was closed: its Reads fail with net.ErrClosed
 	writerClosed bool // the writing end was closed: its Writes fail with net.ErrClosed
@@ -69,8 +76,14 @@ type Stream struct {
 	reset        bool // a Reset: the other end's calls fail with ECONNRESET
 
 	readDeadline, writeDeadline deadline
+	// lazyTimers lets a deadline moved later keep the timer armed for the
+	// earlier one, which re-arms itself when it fires early: setting a
+	// deadline before every call then costs no timer operation. Only on the
+	// real clock: with a fake, every deadline arms its own timer at once,
+	// because that is what a test waits for.
+	lazyTimers bool
 
-	// Faults; see the exported methods.
+	// Faults; see faults.go.
 	maxRead      int
 	stalled      bool
 	latency      time.Duration
@@ -82,73 +95,77 @@ type Stream struct {
 	failErr      error
 }
 
-// deadline is one direction's deadline. expired is set by SetDeadline for a
-// time already past, or by the clock timer armed for a future one, so
-// checking a deadline costs a flag test and a fake clock decides exactly
-// when it passes.
-type deadline struct {
-	at      time.Time
-	expired bool
-	timer   *clock.Timer
-}
-
-// segment is the bytes of one Write under latency: readable up to offset
-// end once the clock reaches due.
-type segment struct {
-	end uint64
-	due time.Time
-}
-
 func newStream(c clock.Clock, window int) *Stream {
-	return &Stream{clock: c, window: window}
+	return &Stream{clock: c, window: window, lazyTimers: c == clock.Real()}
 }
 
 // read is Conn.Read on the receiving end, with unwrapped errors.
 func (s *Stream) read(b []byte) (int, error) {
 	s.mu.Lock()
-	n, err := s.tryReadLocked(b)
-	s.mu.Unlock()
-	if err != errWouldBlock {
+	n, blocked, err := s.tryReadLocked(b)
+	if !blocked {
+		s.unlock()
 		return n, err
 	}
-
-	s.readLock.Lock()
-	defer s.readLock.Unlock()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for {
-		n, err := s.tryReadLocked(b)
-		if err != errWouldBlock {
+	// Become the one waiting reader: TryLock without letting go of mu is
+	// the common case; otherwise queue behind the reader already waiting.
+	if !s.readLock.TryLock() {
+		s.unlock()
+		s.readLock.Lock()
+		s.mu.Lock()
+		if n, blocked, err = s.tryReadLocked(b); !blocked {
+			s.unlock()
+			s.readLock.Unlock()
 			return n, err
 		}
-		s.waitLocked(&s.readerWaiting, &s.readerWake)
+	}
+	for {
+		if s.readerWake == nil {
+			s.readerWake = make(chan struct{}, 1)
+		}
+		s.readerWaiting, s.readerBuf, s.readerGot = true, b, 0
+		wake := s.readerWake
+		s.unlock()
+		<-wake
+		// Whoever woke us cleared readerBuf first, so no writer touches b
+		// or readerGot again until we wait again.
+		if n := s.readerGot; n > 0 {
+			s.readLock.Unlock()
+			return n, nil
+		}
+		s.mu.Lock()
+		if n, blocked, err = s.tryReadLocked(b); !blocked {
+			s.unlock()
+			s.readLock.Unlock()
+			return n, err
+		}
 	}
 }
 
-// tryReadLocked reads what it can, or returns errWouldBlock. The order of
-// the checks is TCP's: a closed connection, then the deadline (so an
-// expired deadline fails the call even with data waiting), then a reset,
-// then data, then the end of the stream.
-func (s *Stream) tryReadLocked(b []byte) (int, error) {
+// tryReadLocked reads what it can, or reports that the reader must wait.
+// The order of the checks is TCP's: a closed connection, then the deadline
+// (so an expired deadline fails the call even with data waiting), then a
+// reset, then data, then the end of the stream.
+func (s *Stream) tryReadLocked(b []byte) (n int, blocked bool, err error) {
 	switch {
 	case s.readerClosed:
-		return 0, net.ErrClosed
+		return 0, false, net.ErrClosed
 	case len(b) == 0:
-		return 0, nil
+		return 0, false, nil
 	case s.readDeadline.expired:
-		return 0, os.ErrDeadlineExceeded
+		return 0, false, os.ErrDeadlineExceeded
 	case s.reset:
-		return 0, errReadReset
+		return 0, false, errReadReset
 	case s.readShut:
-		return 0, io.EOF
+		return 0, false, io.EOF
 	}
 	if avail := s.readableLocked(); avail > 0 {
-		return s.takeLocked(b, avail), nil
+		return s.takeLocked(b, avail), false, nil
 	}
 	if s.writeShut && s.size == 0 && len(s.pending) == 0 && !s.stalled {
-		return 0, io.EOF
+		return 0, false, io.EOF
 	}
-	return 0, errWouldBlock
+	return 0, true, nil
 }
 
 // readableLocked is how many bytes the reader may take now.
@@ -198,7 +215,7 @@ func (s *Stream) takeLocked(b []byte, avail int) int {
 		s.pending = s.pending[k:]
 	}
 	if len(s.pending) == 0 {
-		wake(&s.writerWaiting, s.writerWake)
+		s.wakeWriterLocked()
 	}
 	return n
 }
@@ -207,27 +224,39 @@ func (s *Stream) takeLocked(b []byte, avail int) int {
 func (s *Stream) write(b []byte) (int, error) {
 	s.mu.Lock()
 	if err := s.writeErrLocked(); err != nil {
-		s.mu.Unlock()
+		s.unlock()
 		return 0, err
 	}
-	if !s.writeBusy && len(b) <= s.window-s.size && !s.writeFaultsLocked() {
-		// The common case: the whole Write fits in the window.
-		s.pushLocked(b)
-		s.mu.Unlock()
-		return len(b), nil
+	if !s.writeBusy && !s.writeFaultsLocked() {
+		direct := min(len(b), s.handoffRoomLocked())
+		if len(b)-direct <= s.window-s.size {
+			// The common case: the Write fits in a waiting reader's
+			// buffer and the window, and completes without waiting.
+			if direct > 0 {
+				s.handoffLocked(b[:direct])
+			}
+			if direct < len(b) {
+				s.pushLocked(b[direct:])
+			}
+			s.unlock()
+			return len(b), nil
+		}
 	}
-	s.mu.Unlock()
-	return s.writeSlow(b)
+	if !s.writeLock.TryLock() {
+		s.unlock()
+		s.writeLock.Lock()
+		s.mu.Lock()
+	}
+	n, err := s.writeLocked(b)
+	s.unlock()
+	s.writeLock.Unlock()
+	return n, err
 }
 
-// writeSlow writes what fits, then leaves the rest as pending for the
-// reader and waits until it is all taken, holding writeLock throughout so
-// no other Write's bytes come in between.
-func (s *Stream) writeSlow(b []byte) (n int, err error) {
-	s.writeLock.Lock()
-	defer s.writeLock.Unlock()
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// writeLocked writes what fits, then leaves the rest as pending for the
+// reader and waits until it is all taken. The caller holds writeLock
+// throughout, so no other Write's bytes come in between.
+func (s *Stream) writeLocked(b []byte) (n int, err error) {
 	if err := s.writeErrLocked(); err != nil {
 		return 0, err
 	}
@@ -238,15 +267,23 @@ func (s *Stream) writeSlow(b []byte) (n int, err error) {
 	}
 	s.startSegmentLocked(len(b))
 	s.writeBusy = true
-	n = s.pushLocked(b)
+	n = s.handoffLocked(b)
+	n += s.pushLocked(b[n:])
 	if n < len(b) {
 		s.pending = b[n:]
-		wake(&s.readerWaiting, s.readerWake) // with a window of 0, the reader takes from pending
+		s.wakeReaderLocked() // with a window of 0, the reader takes from pending
 		for len(s.pending) > 0 {
 			if err = s.writeErrLocked(); err != nil {
 				break
 			}
-			s.waitLocked(&s.writerWaiting, &s.writerWake)
+			if s.writerWake == nil {
+				s.writerWake = make(chan struct{}, 1)
+			}
+			s.writerWaiting = true
+			wake := s.writerWake
+			s.unlock()
+			<-wake
+			s.mu.Lock()
 		}
 		n = len(b) - len(s.pending)
 		s.pending = nil
@@ -285,6 +322,34 @@ func (s *Stream) writeFaultsLocked() bool {
 	return s.failing || s.latency > 0 || len(s.inFlight) > 0
 }
 
+// handoffRoomLocked is how many bytes a writer may copy straight into the
+// buffer of a blocked reader: none unless one waits with nothing buffered
+// ahead of the new bytes, nor delayed or stalled.
+func (s *Stream) handoffRoomLocked() int {
+	if s.readerBuf == nil || s.size > 0 || len(s.pending) > 0 || s.stalled || len(s.inFlight) > 0 {
+		return 0
+	}
+	if s.maxRead > 0 {
+		return min(len(s.readerBuf), s.maxRead)
+	}
+	return len(s.readerBuf)
+}
+
+// handoffLocked copies what it can of p into the blocked reader's buffer,
+// wakes the reader and reports how much it copied.
+func (s *Stream) handoffLocked(p []byte) int {
+	k := min(len(p), s.handoffRoomLocked())
+	if k == 0 {
+		return 0
+	}
+	copy(s.readerBuf, p[:k])
+	s.readerGot = k
+	s.sent += uint64(k)
+	s.received += uint64(k)
+	s.wakeReaderLocked()
+	return k
+}
+
 // pushLocked copies as much of p into the ring as the window allows and
 // reports how much that was.
 func (s *Stream) pushLocked(p []byte) int {
@@ -304,7 +369,7 @@ func (s *Stream) pushLocked(p []byte) int {
 	}
 	s.size += len(p)
 	s.sent += uint64(len(p))
-	wake(&s.readerWaiting, s.readerWake)
+	s.wakeReaderLocked()
 	return len(p)
 }
 
@@ -323,111 +388,49 @@ func (s *Stream) growLocked(need int) {
 	s.ring, s.head = ring, 0
 }
 
-// waitLocked parks the caller until a wake on ch; it releases s.mu while it
-// waits. The caller holds readLock or writeLock, so it is the only waiter.
-func (s *Stream) waitLocked(waiting *bool, ch *chan struct{}) {
-	if *ch == nil {
-		*ch = make(chan struct{}, 1)
+// wakeReaderLocked wakes the blocked reader, if any, once mu is released.
+// From now on the reader's buffer is its own again.
+func (s *Stream) wakeReaderLocked() {
+	if s.readerWaiting {
+		s.readerWaiting, s.readerWoken, s.readerBuf = false, true, nil
 	}
-	*waiting = true
-	c := *ch
-	s.mu.Unlock()
-	<-c
-	s.mu.Lock()
 }
 
-// wake releases the waiter, if there is one. It never blocks: the flag is
-// cleared before the send, so there is never more than one wake-up
-// buffered.
-func wake(waiting *bool, ch chan struct{}) {
-	if *waiting {
-		*waiting = false
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
+// wakeWriterLocked wakes the blocked writer, if any, once mu is released.
+func (s *Stream) wakeWriterLocked() {
+	if s.writerWaiting {
+		s.writerWaiting, s.writerWoken = false, true
 	}
 }
 
 func (s *Stream) wakeBothLocked() {
-	wake(&s.readerWaiting, s.readerWake)
-	wake(&s.writerWaiting, s.writerWake)
+	s.wakeReaderLocked()
+	s.wakeWriterLocked()
 }
 
-// setDeadline implements SetReadDeadline (reading) and SetWriteDeadline.
-// A deadline in the future arms a timer on the clock right away, so a test
-// with a fake clock can wait for it before advancing.
-func (s *Stream) setDeadline(reading bool, t time.Time) {
-	var d time.Duration
-	var at time.Time
-	if !t.IsZero() {
-		// Measure from the clock's own now (with a monotonic reading on the
-		// real clock), so a wall-clock jump cannot move the deadline.
-		now := s.clock.Now()
-		d = t.Sub(now)
-		at = now.Add(d)
-	}
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	dl := &s.writeDeadline
-	if reading {
-		dl = &s.readDeadline
-	}
-	dl.at = at
-	switch {
-	case t.IsZero():
-		dl.expired = false
-		dl.stop()
-	case d <= 0:
-		dl.expired = true
-		dl.stop()
-		if reading {
-			wake(&s.readerWaiting, s.readerWake)
-		} else {
-			wake(&s.writerWaiting, s.writerWake)
-		}
-	default:
-		dl.expired = false
-		switch {
-		case dl.timer != nil:
-			dl.timer.Reset(d)
-		case reading:
-			dl.timer = s.clock.AfterFunc(d, s.readDeadlinePassed)
-		default:
-			dl.timer = s.clock.AfterFunc(d, s.writeDeadlinePassed)
-		}
-	}
-}
-
-func (s *Stream) readDeadlinePassed()  { s.deadlinePassed(true) }
-func (s *Stream) writeDeadlinePassed() { s.deadlinePassed(false) }
-
-// deadlinePassed runs when a deadline timer fires. The timer is reused, so
-// this may be a firing for an older deadline that was then moved: it only
-// expires the deadline if the current one has been reached.
-func (s *Stream) deadlinePassed(reading bool) {
-	now := s.clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	dl := &s.writeDeadline
-	if reading {
-		dl = &s.readDeadline
-	}
-	if dl.at.IsZero() || now.Before(dl.at) {
+// unlock releases mu, then wakes whoever was woken while it was held.
+func (s *Stream) unlock() {
+	if s.readerWoken || s.writerWoken {
+		s.unlockAndWake()
 		return
 	}
-	dl.expired = true
-	if reading {
-		wake(&s.readerWaiting, s.readerWake)
-	} else {
-		wake(&s.writerWaiting, s.writerWake)
-	}
+	s.mu.Unlock()
 }
 
-func (dl *deadline) stop() {
-	if dl.timer != nil {
-		dl.timer.Stop()
+func (s *Stream) unlockAndWake() {
+	var reader, writer chan struct{}
+	if s.readerWoken {
+		reader, s.readerWoken = s.readerWake, false
+	}
+	if s.writerWoken {
+		writer, s.writerWoken = s.writerWake, false
+	}
+	s.mu.Unlock()
+	if reader != nil {
+		reader <- struct{}{}
+	}
+	if writer != nil {
+		writer <- struct{}{}
 	}
 }
 
@@ -436,7 +439,7 @@ func (dl *deadline) stop() {
 // gets EPIPE, or ECONNRESET after a reset.
 func (s *Stream) closeReader(reset bool) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	s.readerClosed, s.readShut = true, true
 	s.reset = s.reset || reset
 	s.readDeadline.stop()
@@ -449,7 +452,7 @@ func (s *Stream) closeReader(reset bool) {
 // io.EOF, or after a reset fails at once with ECONNRESET.
 func (s *Stream) closeWriter(reset bool) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	s.writerClosed, s.writeShut = true, true
 	s.writeDeadline.stop()
 	if reset {
@@ -463,7 +466,7 @@ func (s *Stream) closeWriter(reset bool) {
 // and the writer gets EPIPE.
 func (s *Stream) shutRead() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	s.readShut = true
 	s.dropBufferedLocked()
 	s.wakeBothLocked()
@@ -473,7 +476,7 @@ func (s *Stream) shutRead() {
 // buffered, and further Writes fail with EPIPE.
 func (s *Stream) shutWrite() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	s.writeShut = true
 	s.wakeBothLocked()
 }
@@ -484,128 +487,5 @@ func (s *Stream) dropBufferedLocked() {
 	s.inFlight = nil
 	if s.latencyTimer != nil {
 		s.latencyTimer.Stop()
-	}
-}
-
-// SetMaxRead makes each Read of this stream return at most n bytes, as
-// when a request arrives a few bytes at a time; 1 delivers it byte by byte.
-// n <= 0 removes the limit.
-func (s *Stream) SetMaxRead(n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.maxRead = max(n, 0)
-}
-
-// Stall stops delivery: the reader sees no more bytes, nor the end of the
-// stream, until Resume; the writer keeps going until the window is full,
-// then blocks. A reset still gets through, as an RST overtakes data.
-func (s *Stream) Stall() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.stalled = true
-}
-
-// Resume undoes Stall and wakes a blocked reader.
-func (s *Stream) Resume() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.stalled = false
-	wake(&s.readerWaiting, s.readerWake)
-}
-
-// SetLatency delays the bytes of every later Write: they become readable
-// once the network's clock has advanced by d past the start of that Write.
-// Bytes stay in order, so they never overtake earlier, slower ones. Each
-// delivery is a timer on the clock: with a fake clock, wait for it with
-// WaitForTimer(ctx, d) and Advance. d <= 0 removes the latency for later
-// Writes.
-func (s *Stream) SetLatency(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.latency = max(d, 0)
-}
-
-// FailWriteAfter makes the writes on this stream fail once n more bytes
-// have been written: the Write that would go past them writes up to that
-// point and returns the count with err, wrapped in a *net.OpError unless it
-// already is one (nil means ECONNRESET, the usual cause). The fault fires
-// once; later Writes work again. n = 0 fails the next Write outright.
-func (s *Stream) FailWriteAfter(n int, err error) {
-	if err == nil {
-		err = errWriteReset
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.failing, s.failAfter, s.failErr = true, max(n, 0), err
-}
-
-// Buffered returns how many bytes were written and not yet read.
-func (s *Stream) Buffered() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.size + len(s.pending)
-}
-
-// startSegmentLocked records, under latency, when the next size bytes may
-// be read, and arms the delivery timer if nothing else is in flight.
-func (s *Stream) startSegmentLocked(size int) {
-	if s.latency <= 0 && len(s.inFlight) == 0 {
-		return
-	}
-	if len(s.inFlight) == 0 {
-		s.visible = s.sent // everything before this Write is readable
-	}
-	s.inFlight = append(s.inFlight, segment{end: s.sent + uint64(size), due: s.clock.Now().Add(s.latency)})
-	if len(s.inFlight) == 1 {
-		s.armLatencyLocked(s.latency)
-	}
-}
-
-// endSegmentLocked trims the last segment to what the Write really wrote,
-// for a Write cut short by a deadline or a close.
-func (s *Stream) endSegmentLocked() {
-	k := len(s.inFlight)
-	if k == 0 {
-		return
-	}
-	last := &s.inFlight[k-1]
-	last.end = min(last.end, s.sent)
-	before := s.visible
-	if k > 1 {
-		before = s.inFlight[k-2].end
-	}
-	if last.end <= before {
-		s.inFlight = s.inFlight[:k-1]
-		if len(s.inFlight) == 0 && s.latencyTimer != nil {
-			s.latencyTimer.Stop()
-		}
-	}
-}
-
-func (s *Stream) armLatencyLocked(d time.Duration) {
-	if s.latencyTimer == nil {
-		s.latencyTimer = s.clock.AfterFunc(d, s.deliverDue)
-	} else {
-		s.latencyTimer.Reset(d)
-	}
-}
-
-// deliverDue runs on the latency timer: it makes the segments that are due
-// readable and re-arms the timer for the next one.
-func (s *Stream) deliverDue() {
-	now := s.clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	due := 0
-	for due < len(s.inFlight) && !now.Before(s.inFlight[due].due) {
-		s.visible = s.inFlight[due].end
-		due++
-	}
-	if due > 0 {
-		s.inFlight = s.inFlight[:copy(s.inFlight, s.inFlight[due:])]
-		wake(&s.readerWaiting, s.readerWake)
-	}
-	if len(s.inFlight) > 0 {
-		s.armLatencyLocked(s.inFlight[0].due.Sub(now))
 	}
 }

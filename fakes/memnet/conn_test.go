@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"runtime"
 	"sync"
 	"syscall"
 	"testing"
@@ -279,4 +280,118 @@ func TestPipeEndsHaveTCPAddresses(t *testing.T) {
 	assert.Equal(t, a.LocalAddr(), b.RemoteAddr())
 	assert.Equal(t, a.RemoteAddr(), b.LocalAddr())
 	assert.NotEqual(t, a.LocalAddr().String(), b.LocalAddr().String())
+}
+
+func TestAWriteToABlockedReaderGoesStraightIntoItsBuffer(t *testing.T) {
+	for _, window := range windows {
+		t.Run(fmt.Sprintf("window=%d", window), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				client, server := pipe(t, memnet.New(memnet.WithWindow(window)))
+				read := readAsync(server, 3)
+				synctest.Wait()
+				n, err := client.Write([]byte("abc"))
+				require.NoError(t, err, "a blocked reader takes a Write that fits its buffer, even with a window of 0")
+				assert.Equal(t, 3, n)
+				assert.Equal(t, "abc", string((<-read).b))
+
+				// A Write larger than the reader's buffer: the rest is
+				// buffered, or waits for the next Read with a window of 0.
+				read = readAsync(server, 2)
+				synctest.Wait()
+				write := writeAsync(client, []byte("defg"))
+				assert.Equal(t, "de", string((<-read).b))
+				if window >= 2 {
+					synctest.Wait()
+					require.Len(t, write, 1, "the rest fits in the window: the Write is done")
+				}
+				rest := make([]byte, 2)
+				_, err = io.ReadFull(server, rest)
+				require.NoError(t, err)
+				assert.Equal(t, "fg", string(rest))
+				r := <-write
+				require.NoError(t, r.err)
+				assert.Equal(t, 4, r.n)
+
+				// SetMaxRead also limits what is handed over.
+				client.Outbound().SetMaxRead(1)
+				read = readAsync(server, 8)
+				synctest.Wait()
+				write = writeAsync(client, []byte("hi"))
+				assert.Equal(t, "h", string((<-read).b))
+				rest = make([]byte, 1)
+				_, err = io.ReadFull(server, rest)
+				require.NoError(t, err)
+				assert.Equal(t, "i", string(rest))
+				require.NoError(t, (<-write).err)
+			})
+		})
+	}
+}
+
+// Every method, concurrently, for the race detector; the results do not
+// matter, only that nothing races, panics or hangs.
+func TestEveryMethodConcurrently(t *testing.T) {
+	for _, window := range []int{0, 16, memnet.DefaultWindow} {
+		n := memnet.New(memnet.WithWindow(window))
+		ln, err := n.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		var wg sync.WaitGroup
+		for range 20 {
+			client, err := n.Dial("tcp", ln.Addr().String())
+			require.NoError(t, err)
+			accepted, err := ln.Accept()
+			require.NoError(t, err)
+			server := accepted.(*memnet.Conn)
+			c := client.(*memnet.Conn)
+			calls := []func(){
+				func() { c.Write(make([]byte, 100)) },
+				func() { server.Read(make([]byte, 10)) },
+				func() { server.Write(make([]byte, 100)) },
+				func() { c.Read(make([]byte, 10)) },
+				func() { c.SetDeadline(time.Now().Add(time.Millisecond)) },
+				func() { server.SetReadDeadline(time.Now().Add(time.Millisecond)) },
+				func() { server.SetWriteDeadline(time.Now()) },
+				func() { c.Outbound().SetMaxRead(3) },
+				func() { c.Outbound().Stall(); c.Outbound().Resume() },
+				func() { c.Outbound().SetLatency(time.Microsecond) },
+				func() { c.Inbound().FailWriteAfter(50, nil) },
+				func() { c.Outbound().Buffered() },
+				func() { c.LocalAddr(); c.RemoteAddr() },
+				func() { c.CloseWrite() },
+				func() { server.CloseRead() },
+				func() { c.Close() },
+				func() { server.Reset() },
+			}
+			for _, call := range calls {
+				wg.Go(call)
+				wg.Go(call)
+			}
+		}
+		wg.Go(func() { ln.Close() })
+		wg.Go(func() { n.Dial("tcp", ln.Addr().String()) })
+		wg.Wait()
+	}
+}
+
+// The package starts no goroutines: everything runs on the caller's.
+func TestStartsNoGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	n := memnet.New()
+	ln, err := n.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	c, err := n.Dial("tcp", ln.Addr().String())
+	require.NoError(t, err)
+	s, err := ln.Accept()
+	require.NoError(t, err)
+	require.NoError(t, c.SetDeadline(time.Now().Add(time.Hour)))
+	c.(*memnet.Conn).Outbound().SetLatency(time.Hour)
+	_, err = c.Write([]byte("ping"))
+	require.NoError(t, err)
+	_, err = s.Write([]byte("pong"))
+	require.NoError(t, err)
+	assert.Equal(t, before, runtime.NumGoroutine())
+	c.Close()
+	s.Close()
+	ln.Close()
+	assert.Equal(t, before, runtime.NumGoroutine())
 }

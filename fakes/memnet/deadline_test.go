@@ -160,3 +160,34 @@ func TestDeadlinesOnTheRealClock(t *testing.T) {
 		requireTimeout(t, (<-read).err, "read")
 	})
 }
+
+// On the real clock a deadline pushed later keeps the timer armed for the
+// earlier one, which re-arms itself when it fires early (see lazyTimers):
+// the deadline must still pass exactly when it should, and a cleared one
+// never.
+func TestRealClockDeadlinesMovedLaterOrCleared(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		_, server := pipe(t, memnet.New())
+		start := time.Now()
+		require.NoError(t, server.SetReadDeadline(start.Add(time.Minute)))
+		for i := range 10 {
+			require.NoError(t, server.SetReadDeadline(start.Add(time.Duration(i+2)*time.Minute)))
+		}
+		read := readAsync(server, 1)
+		time.Sleep(11*time.Minute - time.Nanosecond)
+		synctest.Wait()
+		require.Empty(t, read, "the Read timed out at the deadline it had before it was moved")
+		time.Sleep(time.Nanosecond)
+		synctest.Wait()
+		requireTimeout(t, (<-read).err, "read")
+
+		require.NoError(t, server.SetReadDeadline(time.Now().Add(time.Minute)))
+		require.NoError(t, server.SetReadDeadline(time.Time{}))
+		read = readAsync(server, 1)
+		time.Sleep(time.Hour)
+		synctest.Wait()
+		require.Empty(t, read, "a cleared deadline fired")
+		server.Close()
+		requireOpError(t, (<-read).err, "read", net.ErrClosed)
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"strconv"
 	"syscall"
 	"testing"
 	"testing/synctest"
@@ -295,4 +296,27 @@ func TestDialWithADoneContextFailsAtOnce(t *testing.T) {
 	_, err = n.DialContext(ctx, "tcp", ln.Addr().String())
 	requireOpError(t, err, "dial", context.Canceled)
 	assert.False(t, errors.Is(err, syscall.ECONNREFUSED))
+}
+
+func TestAPortStaysTakenWhileAnyoneUsesIt(t *testing.T) {
+	n := memnet.New()
+	ln, err := n.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	c, err := n.Dial("tcp", ln.Addr().String())
+	require.NoError(t, err)
+	clientPort := c.LocalAddr().(*net.TCPAddr).Port
+
+	// A listener may bind the port a connection uses (TCP with
+	// SO_REUSEADDR allows it), and keeps it when the connection goes.
+	shared, err := n.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(clientPort)))
+	require.NoError(t, err)
+	defer shared.Close()
+	require.NoError(t, c.Close())
+	for range 100 {
+		other, err := n.Dial("tcp", ln.Addr().String())
+		require.NoError(t, err)
+		defer other.Close()
+		require.NotEqual(t, clientPort, other.LocalAddr().(*net.TCPAddr).Port, "a port still used by a listener was handed out")
+	}
 }

@@ -33,7 +33,7 @@ type Network struct {
 
 	mu        sync.Mutex
 	listeners map[uint16][]*Listener // by port; several only when their IPs differ
-	ports     map[uint16]struct{}    // every port in use, by a listener or a connection
+	ports     map[uint16]int         // how many listeners and connections use each port
 	nextPort  uint16
 }
 
@@ -72,7 +72,7 @@ func New(opts ...Option) *Network {
 		window:    DefaultWindow,
 		backlog:   DefaultBacklog,
 		listeners: make(map[uint16][]*Listener),
-		ports:     make(map[uint16]struct{}),
+		ports:     make(map[uint16]int),
 		nextPort:  firstEphemeralPort,
 	}
 	for _, opt := range opts {
@@ -99,7 +99,7 @@ func (n *Network) Listen(network, address string) (net.Listener, error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if addr.Port() == 0 {
-		port, ok := n.allocatePortLocked()
+		port, ok := n.freePortLocked()
 		if !ok {
 			return nil, &net.OpError{Op: "listen", Net: network, Addr: net.TCPAddrFromAddrPort(addr), Err: errNoPorts}
 		}
@@ -116,7 +116,7 @@ func (n *Network) Listen(network, address string) (net.Listener, error) {
 		done:    make(chan struct{}),
 	}
 	n.listeners[addr.Port()] = append(n.listeners[addr.Port()], l)
-	n.ports[addr.Port()] = struct{}{}
+	n.ports[addr.Port()]++
 	return l, nil
 }
 
@@ -244,22 +244,30 @@ func (n *Network) removeListener(l *Listener) {
 	}
 	if len(ls) == 0 {
 		delete(n.listeners, port)
-		delete(n.ports, port)
 	} else {
 		n.listeners[port] = ls
 	}
+	n.releasePortLocked(port)
 }
 
-// allocatePortLocked hands out the next free ephemeral port, round-robin as
-// a kernel does, so a port is not reused right after it was released.
+// allocatePortLocked takes the next free ephemeral port for a connection.
 func (n *Network) allocatePortLocked() (uint16, bool) {
+	port, ok := n.freePortLocked()
+	if ok {
+		n.ports[port]++
+	}
+	return port, ok
+}
+
+// freePortLocked finds the next ephemeral port nobody uses, round-robin as a
+// kernel does, so a port is not reused right after it was released.
+func (n *Network) freePortLocked() (uint16, bool) {
 	for range lastEphemeralPort - firstEphemeralPort + 1 {
 		port := n.nextPort
 		if n.nextPort++; n.nextPort > lastEphemeralPort {
 			n.nextPort = firstEphemeralPort
 		}
-		if _, used := n.ports[port]; !used {
-			n.ports[port] = struct{}{}
+		if n.ports[port] == 0 {
 			return port, true
 		}
 	}
@@ -268,8 +276,14 @@ func (n *Network) allocatePortLocked() (uint16, bool) {
 
 func (n *Network) releasePort(port uint16) {
 	n.mu.Lock()
-	delete(n.ports, port)
+	n.releasePortLocked(port)
 	n.mu.Unlock()
+}
+
+func (n *Network) releasePortLocked(port uint16) {
+	if n.ports[port]--; n.ports[port] <= 0 {
+		delete(n.ports, port)
+	}
 }
 
 // resolve turns "host:port" into an address without touching DNS: the host

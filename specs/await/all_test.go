@@ -59,7 +59,8 @@ var _ = Describe("all", Label("all"), func() {
 
 		waitFor(ctx, s, all, "the three futures to run at once: timers of 1s, 2s and 3s pending together at +0s",
 			timers(time.Second, 2*time.Second, 3*time.Second), func() string {
-				return "future.All should start every future before it waits for any, so that they run side by side " +
+				return inTurn(s, "a (1s)", "b (2s)", "c (3s)") +
+					"future.All should start every future before it waits for any, so that they run side by side " +
 					"and All takes as long as the slowest: 3s. A lazy future starts on its first Await: awaiting them " +
 					"one after another runs them one after another, and All takes 1s + 2s + 3s = 6s. Call f.begin() " +
 					"on each future first, then await them. " + harness.See("all")

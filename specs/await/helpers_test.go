@@ -131,7 +131,7 @@ func waitFor[T any](ctx context.Context, s *scene, c call[T], fact string, cond 
 	}
 	if c.Returned() {
 		c.Wait(ctx) // a panic or a stub explains itself
-		Fail(fmt.Sprintf("%s returned before %s.\n\n%s%s", c.what, fact, explain(), s.picture()))
+		Fail(fmt.Sprintf("%s returned while the spec was still waiting for %s.\n\n%s%s", c.what, fact, explain(), s.picture()))
 	}
 	s.replay(ctx, c.Done())
 	Fail(fmt.Sprintf("The spec waited for %s: it did not happen. %s\n\nTo show what %s does instead, "+
@@ -171,12 +171,17 @@ func finish[T any](ctx context.Context, s *scene, c call[T], explain func() stri
 
 // replay moves the clock to each next pending timer in turn until done is
 // closed, a few dozen steps have passed or most of the budget is gone. It
-// runs only once a spec has failed, to fill the timeline in.
+// runs only once a spec has failed, to fill the timeline in: after each
+// step it gives the code a moment (a few milliseconds of real time) to react
+// to the timers that fired, so that the timeline is the code's, not the
+// replay's.
 func (s *scene) replay(ctx context.Context, done <-chan struct{}) {
 	ctx, cancel := within(ctx, 0.8)
 	defer cancel()
-	for range 80 {
-		waitCtx, stop := context.WithCancel(ctx)
+	// until waits for cond, for at most limit, and reports whether to go on.
+	until := func(limit time.Duration, cond func([]clock.Pending) bool) bool {
+		waitCtx, stop := context.WithTimeout(ctx, limit)
+		defer stop()
 		go func() {
 			select {
 			case <-done:
@@ -184,13 +189,37 @@ func (s *scene) replay(ctx context.Context, done <-chan struct{}) {
 			case <-waitCtx.Done():
 			}
 		}()
-		err := s.clk.WaitUntil(waitCtx, "a pending timer", func(ps []clock.Pending) bool { return len(ps) > 0 })
-		stop()
-		if err != nil {
-			return // the call returned, or the budget is spent
+		_ = s.clk.WaitUntil(waitCtx, "a change on the clock", cond)
+		select {
+		case <-done:
+			return false
+		default:
+			return ctx.Err() == nil
+		}
+	}
+	for range 80 {
+		if !until(harness.Budget, func(ps []clock.Pending) bool { return len(ps) > 0 }) {
+			return
 		}
 		s.clk.AdvanceToNext()
+		after := s.clk.Pending()
+		if !until(10*time.Millisecond, func(ps []clock.Pending) bool { return !samePending(ps, after) }) {
+			return
+		}
 	}
+}
+
+// samePending reports whether two lists of pending timers are the same.
+func samePending(a, b []clock.Pending) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !a[i].Deadline.Equal(b[i].Deadline) || a[i].Duration != b[i].Duration || a[i].Kind != b[i].Kind {
+			return false
+		}
+	}
+	return true
 }
 
 // offset renders a virtual time as the timeline does.
@@ -283,4 +312,19 @@ func (s *scene) expect(ctx context.Context, fact string, cond func([]clock.Pendi
 	if s.clk.WaitUntil(waitCtx, fact, cond) != nil {
 		Fail(fmt.Sprintf("The spec waited for %s: it did not happen. %s%s", fact, explain, s.picture()))
 	}
+}
+
+// inTurn says so if the tasks of the timeline rows named ran one after
+// another, each starting once the one before had ended: it opens the
+// explanation of a spec that expected them side by side.
+func inTurn(s *scene, names ...string) string {
+	var prev *timeline.Span
+	for _, name := range names {
+		spans := s.tl.Spans(name)
+		if len(spans) != 1 || spans[0].Open || (prev != nil && spans[0].Start < prev.End) {
+			return ""
+		}
+		prev = &spans[0]
+	}
+	return fmt.Sprintf("Your %d futures ran one after another: each started only once the one before had ended. ", len(names))
 }

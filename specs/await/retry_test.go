@@ -3,6 +3,7 @@ package await_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -96,11 +97,22 @@ func step(ctx context.Context, s *scene, c call[outcome[string]], a *attempts, n
 	waitFor(ctx, s, c, fmt.Sprintf("Retry to wait %v on the clock after attempt %d failed", wait, n), timers(wait), func() string {
 		return fmt.Sprintf("Attempt %d failed at %s. %s %s", n, offset(s.clk.Since(clock.Epoch)), why, harness.See("retry"))
 	})
-	made, _ := a.made()
-	Expect(made).To(Equal(n),
-		"Retry is waiting %v, as it should after attempt %d failed, but %d attempts were made by %s. %s%s",
-		wait, n, made, offset(s.clk.Since(clock.Epoch)), harness.See("retry"), s.picture())
+	if made, _ := a.made(); made != n {
+		marks := s.tl.Marks("attempts")
+		Fail(fmt.Sprintf("Retry is waiting %v, as it should after attempt %d failed, but %d attempts were made by %s: "+
+			"attempts %d to %d came at %s, without the waits between them. %s %s%s",
+			wait, n, made, offset(s.clk.Since(clock.Epoch)), n+1, made, instants(marks[min(n, len(marks)):]), why, harness.See("retry"), s.picture()))
+	}
 	s.clk.Advance(wait)
+}
+
+// instants lists virtual times the way the timeline writes them.
+func instants(ds []time.Duration) string {
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		parts[i] = offset(d)
+	}
+	return strings.Join(parts, ", ")
 }
 
 var _ = Describe("retry", Label("retry"), func() {
@@ -214,9 +226,13 @@ var _ = Describe("retry", Label("retry"), func() {
 		a := &attempts{s: s, succeedAt: 2}
 		c := retryCall(ctx, s, "future.Retry(ctx, clk, Backoff{Initial: 50ms, Max: 1s}, fn)", b, a)
 		waitFor(ctx, s, c, "Retry to arm a 50ms timer on the clock it was given", timers(50*time.Millisecond), func() string {
-			return "Attempt 1 failed: Retry should wait 50ms on clk (clk.NewTimer). time.Sleep and time.After wait on " +
-				"the real clock, which the spec cannot move: the code cannot be tested in virtual time, nor cancelled. " +
-				harness.See("retry")
+			both := ""
+			if marks := s.tl.Marks("attempts"); len(marks) > 1 && marks[1] == 0 {
+				both = "Both attempts came at +0s on the spec's clock: the wait between them passed on another clock. "
+			}
+			return "Attempt 1 failed: Retry should wait 50ms on clk (clk.NewTimer). " + both + "time.Sleep and " +
+				"time.After wait on the real clock, which the spec cannot move: the code cannot be tested in virtual " +
+				"time, nor cancelled. " + harness.See("retry")
 		})
 		s.clk.Advance(50 * time.Millisecond)
 		got := finish(ctx, s, c, func() string { return "Attempt 2 succeeded at +50ms. " + harness.See("retry") })

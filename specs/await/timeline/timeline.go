@@ -142,7 +142,8 @@ const maxColumns = 60
 
 // String draws the timeline: a time axis, then one row per task with '#'
 // where it was running, '>' where it still runs, and digits for marks (1 for
-// the first, 2 for the second... '+' past 9).
+// the first, 2 for the second... '+' past 9, '*' for several marks that fall
+// in one column).
 func (tl *Timeline) String() string {
 	now := tl.clk.Since(tl.origin)
 	tl.mu.Lock()
@@ -179,7 +180,9 @@ func (tl *Timeline) String() string {
 	b.WriteString(strings.TrimRight(string(ticks), " "))
 	b.WriteString("\n")
 
+	marks := false
 	for _, r := range tl.rows {
+		marks = marks || len(r.marks) > 0
 		cells := []byte(strings.Repeat(" ", columns+1))
 		for _, s := range r.spans {
 			end := s.End
@@ -198,11 +201,14 @@ func (tl *Timeline) String() string {
 			}
 		}
 		for i, m := range r.marks {
-			mark := byte('+')
+			mark, c := byte('+'), int(m/step)
 			if i < 9 {
 				mark = byte('1' + i)
 			}
-			cells[int(m/step)] = mark
+			if i > 0 && int(r.marks[i-1]/step) == c {
+				mark = '*'
+			}
+			cells[c] = mark
 		}
 		note := r.note
 		if note == "" && len(r.spans) > 0 && r.spans[len(r.spans)-1].Open {
@@ -216,6 +222,9 @@ func (tl *Timeline) String() string {
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "%*snow: %s", label, "", offset(now))
+	if marks {
+		b.WriteString("; marks: 1 to 9 the first nine, + a later one, * several in one column")
+	}
 	return b.String()
 }
 

@@ -94,3 +94,15 @@ func TestScale(t *testing.T) {
 		assert.Equal(t, c.step, scale(c.horizon), "scale(%v)", c.horizon)
 	}
 }
+
+func TestMarksInOneColumn(t *testing.T) {
+	clk := clock.NewFake()
+	tl := New(clk)
+	tl.Mark("fn")
+	tl.Mark("fn")
+	clk.Advance(time.Second)
+	tl.Mark("fn")
+	out := tl.String()
+	assert.Contains(t, out, "fn  *"+strings.Repeat(" ", 49)+"3\n")
+	assert.Contains(t, out, "* several in one column")
+}

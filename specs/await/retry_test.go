@@ -120,7 +120,9 @@ var _ = Describe("retry", Label("retry"), func() {
 		s := newScene()
 		a := &attempts{s: s, succeedAt: 1}
 		c := retryCall(ctx, s, "future.Retry(ctx, clk, b, fn)", future.Backoff{Initial: time.Second, Max: time.Minute}, a)
-		got := finish(ctx, s, c, func() string { return "The first attempt succeeded: Retry should return at once. " + harness.See("retry") })
+		got := finish(ctx, s, c, func() string {
+			return "The first attempt succeeded: Retry should return at once. " + harness.See("retry")
+		})
 		Expect(got).To(Equal(outcome[string]{value: "arrived"}), "The first attempt returned \"arrived\": Retry should return it. %s", harness.See("retry"))
 		made, _ := a.made()
 		Expect(made).To(Equal(1), "The first attempt succeeded: Retry should not call fn again. %s", harness.See("retry"))
@@ -241,4 +243,3 @@ var _ = Describe("retry", Label("retry"), func() {
 			"The attempts should come at +0s and +50ms. %s%s", harness.See("retry"), s.picture())
 	}, harness.Timeout)
 })
-

@@ -92,7 +92,9 @@ var _ = Describe("try-all", Label("try-all"), func() {
 			return "Futures made by future.Go run at once. " + harness.See("future")
 		})
 		s.clk.Advance(time.Second)
-		got := finish(ctx, s, try, func() string { return "b failed at +1s: TryAll should return its error then. " + harness.See("try-all") })
+		got := finish(ctx, s, try, func() string {
+			return "b failed at +1s: TryAll should return its error then. " + harness.See("try-all")
+		})
 		Expect(got.err).To(MatchError(broken), "b failed: TryAll should return b's error. %s", harness.See("try-all"))
 		for _, j := range []*job[int]{a, c} {
 			harness.Receive(ctx, j.stopped, "the work of future "+j.name+" to be cancelled after b failed",

@@ -95,6 +95,11 @@ func printLesson(a *app, store *progress.Store, l *course.Lesson, r *runner.Resu
 		fmt.Fprintln(a.out, indent(r.BuildError, "    "))
 		return false
 	}
+	if r.StartError != "" {
+		fmt.Fprintln(a.out, a.style.bad("  The lesson's tests did not start:"))
+		fmt.Fprintln(a.out, indent(r.StartError, "    "))
+		return false
+	}
 	byExercise := map[string][]runner.Spec{}
 	for _, s := range r.Specs {
 		byExercise[s.Exercise] = append(byExercise[s.Exercise], s)

@@ -54,6 +54,8 @@ func (r *Report) WriteText(w io.Writer, colour bool) error {
 		switch l.Status {
 		case LessonBuildError:
 			fmt.Fprintf(&b, "    %s\n", strings.ReplaceAll(firstLines(l.BuildError, 10), "\n", "\n    "))
+		case LessonNoStart:
+			fmt.Fprintf(&b, "    %s\n", strings.ReplaceAll(firstLines(l.StartError, 10), "\n", "\n    "))
 		case LessonTampered:
 			fmt.Fprintf(&b, "    edited: %s\n", strings.Join(l.Tampered, ", "))
 		}
@@ -89,6 +91,9 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		fmt.Fprintf(&b, "\n### %s — %s\n\n", l.ID, mdEscape(l.Title))
 		if l.BuildError != "" {
 			fmt.Fprintf(&b, "The lesson does not compile:\n\n```\n%s\n```\n", firstLines(l.BuildError, 20))
+		}
+		if l.StartError != "" {
+			fmt.Fprintf(&b, "The lesson's tests did not start:\n\n```\n%s\n```\n", firstLines(l.StartError, 20))
 		}
 		if len(l.Tampered) > 0 {
 			fmt.Fprintf(&b, "**Tampered**: these files differ from the published course, so the lesson scores 0: %s\n", strings.Join(l.Tampered, ", "))
@@ -158,8 +163,11 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 	out := junitSuites{Name: "autoroute"}
 	for _, l := range r.Lessons {
 		suite := junitSuite{Name: l.ID, Time: l.Elapsed.Seconds()}
-		if l.BuildError != "" || len(l.Tampered) > 0 {
+		if l.BuildError != "" || l.StartError != "" || len(l.Tampered) > 0 {
 			msg, text := "the lesson does not compile", l.BuildError
+			if l.StartError != "" {
+				msg, text = "the lesson's tests did not start", l.StartError
+			}
 			if len(l.Tampered) > 0 {
 				msg, text = "tampered", "edited: "+strings.Join(l.Tampered, ", ")
 			}
@@ -234,7 +242,7 @@ func (r *Report) WriteClassroom(w io.Writer) error {
 				}
 			}
 			switch {
-			case l.Status == LessonBuildError || l.Status == LessonTampered:
+			case l.Status == LessonBuildError || l.Status == LessonNoStart || l.Status == LessonTampered:
 				t.Status = "error"
 				t.Message = l.Status
 			case len(problems) > 0:

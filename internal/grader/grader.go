@@ -30,10 +30,11 @@ type Report struct {
 
 // Lesson statuses.
 const (
-	LessonPassed     = "passed"      // every spec passed
-	LessonFailed     = "failed"      // some spec did not pass
-	LessonBuildError = "build error" // the suite did not compile
-	LessonTampered   = "tampered"    // specs, fakes or manifest were edited
+	LessonPassed     = "passed"        // every spec passed
+	LessonFailed     = "failed"        // some spec did not pass
+	LessonBuildError = "build error"   // the suite did not compile
+	LessonNoStart    = "did not start" // the suite compiled but its process never ran a spec
+	LessonTampered   = "tampered"      // specs, fakes or manifest were edited
 )
 
 // LessonReport is one lesson's grade.
@@ -44,6 +45,7 @@ type LessonReport struct {
 	MaxScore   float64          `json:"max_score"`
 	Status     string           `json:"status"`
 	BuildError string           `json:"build_error,omitempty"`
+	StartError string           `json:"start_error,omitempty"`
 	Tampered   []string         `json:"tampered,omitempty"` // the edited files
 	Exercises  []ExerciseReport `json:"exercises"`
 	Elapsed    time.Duration    `json:"elapsed_ns"`
@@ -169,6 +171,9 @@ func gradeLesson(ctx context.Context, opts Options, solution runner.Solution, l 
 	case result.BuildError != "":
 		lr.Status = LessonBuildError
 		lr.BuildError = result.BuildError
+	case result.StartError != "":
+		lr.Status = LessonNoStart
+		lr.StartError = result.StartError
 	case allPassed:
 		lr.Status = LessonPassed
 	default:

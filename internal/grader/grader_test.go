@@ -179,3 +179,20 @@ func TestFormats(t *testing.T) {
 	assert.NotContains(t, text.String(), "\x1b[", "no colour unless asked")
 	assert.Error(t, report.Write(&text, "yaml", false))
 }
+
+func TestAProcessThatHangsIsInterrupted(t *testing.T) {
+	c, err := course.Load(fixtures)
+	require.NoError(t, err)
+	l, err := c.Lesson("hang")
+	require.NoError(t, err)
+	began := time.Now()
+	report, err := grader.Grade(context.Background(), grader.Options{
+		Root: fixtures, Course: c, Lessons: []*course.Lesson{l}, Solution: runner.Learner, Budget: 3 * time.Second,
+	})
+	require.NoError(t, err)
+	assert.Less(t, time.Since(began), time.Minute, "the hung process was left running")
+	lr := report.Lessons[0]
+	assert.Equal(t, grader.LessonNoStart, lr.Status)
+	assert.Contains(t, lr.StartError, "did not start its specs within 3s")
+	assert.Zero(t, lr.Score)
+}

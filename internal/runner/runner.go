@@ -79,6 +79,7 @@ type Spec struct {
 type Result struct {
 	Lesson     string        `json:"lesson"`
 	BuildError string        `json:"build_error,omitempty"` // the compiler's output, when the suite did not build
+	StartError string        `json:"start_error,omitempty"` // why the suite built but never ran a spec
 	Specs      []Spec        `json:"specs"`                 // in the order the suite defines them
 	Processes  int           `json:"processes"`             // test processes it took (more than one after a crash)
 	Elapsed    time.Duration `json:"elapsed"`
@@ -86,7 +87,7 @@ type Result struct {
 
 // Passed reports whether the suite built and every spec passed.
 func (r *Result) Passed() bool {
-	if r.BuildError != "" || len(r.Specs) == 0 {
+	if r.BuildError != "" || r.StartError != "" || len(r.Specs) == 0 {
 		return false
 	}
 	for _, s := range r.Specs {
@@ -160,9 +161,14 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return result, nil
 	}
 
-	specs, err := list(ctx, opts, binary, tmp)
+	specs, startError, err := list(ctx, opts, binary, tmp)
 	if err != nil {
 		return nil, err
+	}
+	if startError != "" {
+		result.StartError = startError
+		result.Elapsed = time.Since(began)
+		return result, nil
 	}
 	result.Specs = specs
 	seeds := opts.Seeds
@@ -195,6 +201,7 @@ func runAll(ctx context.Context, opts Options, binary string, seed int64, specs 
 		index[s.FullText] = i
 	}
 	done := map[string]bool{}
+	notRun := "The suite ended before this spec ran."
 	for len(done) < len(specs) {
 		if err := ctx.Err(); err != nil {
 			return processes, err
@@ -203,6 +210,10 @@ func runAll(ctx context.Context, opts Options, binary string, seed int64, specs 
 		run, err := runOnce(ctx, opts, binary, seed, skipPattern(done))
 		if err != nil {
 			return processes, err
+		}
+		if run.interrupted && run.crashed == "" {
+			notRun = fmt.Sprintf("The suite was interrupted after %v while no spec was running: something blocked "+
+				"before or between specs (an init function or a package-level variable that never finishes?).", opts.Budget)
 		}
 		progress := false
 		for _, s := range run.specs {
@@ -228,7 +239,7 @@ func runAll(ctx context.Context, opts Options, binary string, seed int64, specs 
 	for i := range specs {
 		if !done[specs[i].FullText] {
 			specs[i].Status = NotRun
-			specs[i].Message = "The suite ended before this spec ran."
+			specs[i].Message = notRun
 		}
 	}
 	return processes, nil
@@ -310,29 +321,46 @@ func overlayFor(opts Options, tmp string) (string, error) {
 
 // list asks the suite for its specs, in definition order, without running
 // them.
-func list(ctx context.Context, opts Options, binary, tmp string) ([]Spec, error) {
+// A suite that cannot even list its specs (it crashes or hangs while the
+// test binary starts, in an init function say) did not start: that is the
+// learner's code misbehaving, reported in startError, not an error of the
+// run.
+func list(ctx context.Context, opts Options, binary, tmp string) (specs []Spec, startError string, err error) {
 	report := filepath.Join(tmp, "specs.json")
 	args := append([]string{"-ginkgo.dry-run", "-ginkgo.no-color", "-ginkgo.json-report=" + report}, opts.labelFilter()...)
-	cmd := exec.CommandContext(ctx, binary, args...)
+	listCtx, cancel := context.WithTimeout(ctx, opts.Budget)
+	defer cancel()
+	cmd := exec.CommandContext(listCtx, binary, args...)
 	cmd.Dir = filepath.Join(opts.Root, opts.Lesson.SpecDir())
-	if out, err := cmd.CombinedOutput(); err != nil {
+	cmd.WaitDelay = time.Second
+	var output bytes.Buffer
+	out := &capped{w: &output, limit: 1 << 20}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Run(); err != nil {
+		out.flush()
+		if ctx.Err() != nil {
+			return nil, "", ctx.Err()
+		}
+		if listCtx.Err() != nil {
+			return nil, fmt.Sprintf("The test process did not start its specs within %v and was stopped: something "+
+				"blocks while the package loads (an init function or a package-level variable that never finishes?).", opts.Budget), nil
+		}
 		var exit *exec.ExitError
 		if !errors.As(err, &exit) {
-			return nil, fmt.Errorf("listing the %s specs: %w", opts.Lesson.ID, err)
+			return nil, "", fmt.Errorf("listing the %s specs: %w", opts.Lesson.ID, err)
 		}
 		if _, statErr := os.Stat(report); statErr != nil {
-			return nil, fmt.Errorf("listing the %s specs: the suite did not start:\n%s", opts.Lesson.ID, tail(string(out), 40))
+			return nil, "The test process died before running any spec. Its last words:\n" + tail(output.String(), 40), nil
 		}
 	}
 	data, err := os.ReadFile(report)
 	if err != nil {
-		return nil, fmt.Errorf("listing the %s specs: %w", opts.Lesson.ID, err)
+		return nil, "", fmt.Errorf("listing the %s specs: %w", opts.Lesson.ID, err)
 	}
 	var reports []types.Report
 	if err := json.Unmarshal(data, &reports); err != nil {
-		return nil, fmt.Errorf("listing the %s specs: reading Ginkgo's report: %w", opts.Lesson.ID, err)
+		return nil, "", fmt.Errorf("listing the %s specs: reading Ginkgo's report: %w", opts.Lesson.ID, err)
 	}
-	var specs []Spec
 	for _, r := range reports {
 		for _, s := range r.SpecReports {
 			if s.LeafNodeType != types.NodeTypeIt || s.State == types.SpecStateSkipped {
@@ -353,7 +381,7 @@ func list(ctx context.Context, opts Options, binary, tmp string) ([]Spec, error)
 		}
 	}
 	sortByLocation(specs, locations)
-	return specs, nil
+	return specs, "", nil
 }
 
 func sortByLocation(specs []Spec, at map[string]types.CodeLocation) {

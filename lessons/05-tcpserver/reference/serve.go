@@ -1,0 +1,39 @@
+package server
+
+import (
+	"context"
+	"net"
+	"sync"
+)
+
+// Serve is the seed's accept loop, made safe. It accepts the connections
+// that arrive on ln and serves each on a goroutine of its own with handle,
+// passing it ctx, and closes each connection once handle returns: a slow
+// client never holds up the next one.
+//
+// When ctx ends, Serve closes ln (that is what wakes a blocked Accept),
+// waits until every handle call has returned, and returns nil. If Accept
+// fails for another reason, Serve closes ln, waits for its connections the
+// same way, and returns that error. Serve owns ln: it is closed when Serve
+// returns.
+func Serve(ctx context.Context, ln net.Listener, handle ConnHandler) error {
+	stop := context.AfterFunc(ctx, func() { ln.Close() })
+	defer stop()
+	var conns sync.WaitGroup
+	defer conns.Wait() // runs last: after ln is closed
+	defer ln.Close()
+
+	for {
+		conn, err := ln.Accept()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil // we closed ln: a clean stop
+			}
+			return err
+		}
+		conns.Go(func() {
+			defer conn.Close()
+			handle(ctx, conn)
+		})
+	}
+}

@@ -1,0 +1,40 @@
+package server
+
+import (
+	"context"
+	"io"
+)
+
+// WriteResponse writes resp to w as HTTP/1.1, in a single Write:
+//
+//	HTTP/1.1 200 OK\r\n
+//	Content-Type: text/plain\r\n     resp.Header, sorted by name
+//	Content-Length: 6\r\n            always, counted from resp.Body
+//	Connection: close\r\n            only if resp.Close
+//	\r\n
+//	hello\n                          resp.Body
+//
+// The status line carries http.StatusText's reason phrase. WriteResponse
+// alone decides the framing: it ignores any Content-Length, Connection or
+// Transfer-Encoding in resp.Header, and a CR or LF inside a header value
+// becomes a space, so that no value can end its line and add a header of
+// its own (response splitting).
+func WriteResponse(w io.Writer, resp Response) error {
+	// TODO(tcpserver): build the whole response in a bytes.Buffer, then
+	// write it with one w.Write.
+	panic("TODO(tcpserver): implement WriteResponse in solutions/server/response.go")
+}
+
+// answer calls the server's handler with req and returns its response,
+// ready for WriteResponse:
+//   - a handler that panics gets a 500 Internal Server Error, and the
+//     connection is closed after it: one bad request must not bring the
+//     whole server down;
+//   - Close is set when the request asked for it (req.WantsClose) or the
+//     server is shutting down (s.shuttingDown), so that the client knows
+//     not to send another request on this connection.
+func (s *Server) answer(ctx context.Context, req *Request) Response {
+	// TODO(tcpserver): call s.cfg.Handler(ctx, req) with a deferred
+	// recover, and set the response's Close.
+	panic("TODO(tcpserver): implement answer in solutions/server/response.go")
+}

@@ -1,0 +1,23 @@
+package server
+
+import (
+	"context"
+	"net"
+)
+
+// Serve is the seed's accept loop, made safe. It accepts the connections
+// that arrive on ln and serves each on a goroutine of its own with handle,
+// passing it ctx, and closes each connection once handle returns: a slow
+// client never holds up the next one.
+//
+// When ctx ends, Serve closes ln (that is what wakes a blocked Accept),
+// waits until every handle call has returned, and returns nil. If Accept
+// fails for another reason, Serve closes ln, waits for its connections the
+// same way, and returns that error. Serve owns ln: it is closed when Serve
+// returns.
+func Serve(ctx context.Context, ln net.Listener, handle ConnHandler) error {
+	// TODO(tcpserver): loop on ln.Accept(); serve each conn on a goroutine of
+	// its own (close it when handle returns); close ln when ctx ends; wait
+	// for the connections before returning.
+	panic("TODO(tcpserver): implement Serve in solutions/server/serve.go")
+}

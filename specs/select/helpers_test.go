@@ -47,10 +47,17 @@ func settle(ctx context.Context, explain string) {
 	waitCtx, cancel := within(ctx, 0.5)
 	defer cancel()
 	pause := 20 * time.Microsecond
+	calm := 0 // looks in a row that found every goroutine blocked
 	for {
 		busy := busyGoroutines()
 		if len(busy) == 0 {
-			return
+			// Twice in a row: a goroutine that spins can be caught, for an
+			// instant, waiting on the runtime's own locks.
+			if calm++; calm == 2 {
+				return
+			}
+		} else {
+			calm = 0
 		}
 		select {
 		case <-waitCtx.Done():
@@ -90,9 +97,11 @@ func busyGoroutines() []gleak.Goroutine {
 
 // blocked reports whether a goroutine in this state waits for another
 // goroutine to act: on a channel, in a select, on a lock or a WaitGroup. A
-// goroutine that is running, runnable or asleep on the real clock is not.
+// goroutine that is running, runnable, asleep on the real clock, or held for
+// an instant by the runtime itself (the garbage collector's "semacquire",
+// say) is not.
 func blocked(state string) bool {
-	for _, waiting := range []string{"chan receive", "chan send", "select", "sync.", "semacquire"} {
+	for _, waiting := range []string{"chan receive", "chan send", "select", "sync.WaitGroup.Wait", "sync.Mutex.Lock", "sync.RWMutex.", "sync.Cond.Wait"} {
 		if strings.HasPrefix(state, waiting) {
 			return true
 		}
@@ -142,6 +151,23 @@ func sendTo[T, R any](ctx context.Context, c *harness.Call[R], ch chan<- T, v T,
 		return false
 	case <-waitCtx.Done():
 		Fail(fmt.Sprintf("The spec tried to send %s. Nobody took it within the spec's %v budget. %s", what, harness.Budget, hint))
+	}
+	panic("unreachable: Fail does not return")
+}
+
+// receiveWhile is receive while a call of yours runs: if the call returns
+// before a value comes, the spec fails, with what the call returned.
+func receiveWhile[T, R any](ctx context.Context, c *harness.Call[R], ch <-chan T, what, hint string) T {
+	GinkgoHelper()
+	waitCtx, cancel := within(ctx, 0.9)
+	defer cancel()
+	select {
+	case v := <-ch:
+		return v
+	case <-c.Done():
+		Fail(fmt.Sprintf("The spec waited for %s, but the call returned %+v first. %s", what, c.Wait(ctx), hint))
+	case <-waitCtx.Done():
+		Fail(fmt.Sprintf("The spec waited for %s. It never came within the spec's %v budget. %s", what, harness.Budget, hint))
 	}
 	panic("unreachable: Fail does not return")
 }

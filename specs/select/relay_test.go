@@ -38,7 +38,7 @@ var _ = Describe("cancel-safety", Label("cancel-safety"), func() {
 
 		var got []int
 		for len(got) < len(values) {
-			v, _ := receive(ctx, out, fmt.Sprintf("value %d out of Relay", len(got)),
+			v := receiveWhile(ctx, c, out, fmt.Sprintf("value %d out of Relay", len(got)),
 				"A producer sent 0...99 on in, then closed it: Relay should pass every value on. "+harness.See("cancel-safety"))
 			got = append(got, v)
 		}

@@ -255,6 +255,7 @@ var _ = Describe("joinset", Label("joinset"), func() {
 		s := newSet[int](ctx, 2)
 		var mu sync.Mutex
 		startedAt := map[int]time.Duration{}
+		spawned := make(chan int, 5) // each Spawn call that returned
 		spawner := harness.Go("set.Spawn(ctx, f) for five tasks, one after the other", func() error {
 			for i := range 5 {
 				err := s.Spawn(ctx, func(ctx context.Context) (int, error) {
@@ -267,6 +268,7 @@ var _ = Describe("joinset", Label("joinset"), func() {
 				if err != nil {
 					return err
 				}
+				spawned <- i
 			}
 			return nil
 		})
@@ -276,6 +278,10 @@ var _ = Describe("joinset", Label("joinset"), func() {
 		for round, running := range []int{2, 2, 1} {
 			Expect(clk.WaitForTimers(ctx, running)).To(Succeed(),
 				"Round %d: %d tasks should be running, each waiting one second on the clock. %s", round+1, running, harness.See("joinset"))
+			// JoinNext only knows of the tasks whose Spawn call returned.
+			for range running {
+				harness.Receive(ctx, spawned, "set.Spawn(ctx, f) to return for a task that is running", harness.See("joinset"))
+			}
 			clk.Advance(time.Second)
 			for range running {
 				joined = append(joined, joinNext(ctx, s, "A task finished its one-second trip.").value)

@@ -48,8 +48,11 @@ func (s *Set[T]) TrySpawn(ctx context.Context, f func(context.Context) (T, error
 }
 
 // start spawns f, which holds a slot if the set has a limit, and sends its
-// handle on s.finished once it has ended.
+// handle on s.finished once it has ended. The handle joins s.handles under
+// the lock it is spawned under: no JoinNext can find the set empty while
+// the task already runs.
 func (s *Set[T]) start(ctx context.Context, f func(context.Context) (T, error)) {
+	s.mu.Lock()
 	h := Spawn(ctx, func(ctx context.Context) (T, error) {
 		if s.slots != nil {
 			// The slot is the task's until f returns, panics included.
@@ -57,7 +60,6 @@ func (s *Set[T]) start(ctx context.Context, f func(context.Context) (T, error)) 
 		}
 		return f(ctx)
 	})
-	s.mu.Lock()
 	s.handles = append(s.handles, h)
 	s.mu.Unlock()
 	go func() {

@@ -38,7 +38,15 @@ func readRequest(ctx SpecContext, br *bufio.Reader, input string) parsed {
 // readString reads one request from text.
 func readString(ctx SpecContext, text string) parsed {
 	GinkgoHelper()
-	return readRequest(ctx, bufio.NewReader(strings.NewReader(text)), fmt.Sprintf("%q", text))
+	return readRequest(ctx, bufio.NewReader(strings.NewReader(text)), quote(text))
+}
+
+// quote is text as a Go string literal, shortened if it is long.
+func quote(text string) string {
+	if len(text) > 80 {
+		return fmt.Sprintf("%q (%d bytes)", text[:60]+"..."+text[len(text)-12:], len(text))
+	}
+	return fmt.Sprintf("%q", text)
 }
 
 var _ = Describe("request", Label("request"), func() {
@@ -108,8 +116,8 @@ var _ = Describe("request", Label("request"), func() {
 			"POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
 		} {
 			got := readString(ctx, text)
-			Expect(got.err).To(MatchError(server.ErrBadRequest), "ReadRequest(%q) should fail with an error wrapping "+
-				"ErrBadRequest (ServeConn answers 400), got request %+v and error %v. %s", text, got.req, got.err, harness.See("request"))
+			Expect(got.err).To(MatchError(server.ErrBadRequest), "ReadRequest on %s should fail with an error wrapping "+
+				"ErrBadRequest (ServeConn answers 400), got request %+v and error %v. %s", quote(text), got.req, got.err, harness.See("request"))
 		}
 	}, harness.Timeout)
 
@@ -170,7 +178,7 @@ var _ = Describe("request", Label("request"), func() {
 		} {
 			got := readString(ctx, text)
 			Expect(got.err).To(MatchError(io.ErrUnexpectedEOF), "The connection ended in the middle of a request "+
-				"(%q, then nothing): ReadRequest should return io.ErrUnexpectedEOF, got %v. %s", text, got.err, harness.See("request"))
+				"(%s, then nothing): ReadRequest should return io.ErrUnexpectedEOF, got %v. %s", quote(text), got.err, harness.See("request"))
 		}
 	}, harness.Timeout)
 })

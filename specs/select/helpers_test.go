@@ -23,7 +23,17 @@ const harnessPackage = "autoroute/internal/harness"
 // how long a spec waits before it explains what went wrong.
 var began time.Time
 
-var _ = BeforeEach(func() { began = time.Now() })
+// existing holds the goroutines alive when the running spec started
+// (goroutine ids are never reused).
+var existing map[uint64]bool
+
+var _ = BeforeEach(func() {
+	began = time.Now()
+	existing = map[uint64]bool{}
+	for _, g := range gleak.Goroutines() {
+		existing[g.ID] = true
+	}
+})
 
 // within returns ctx cut short at the given share of the spec's budget.
 func within(ctx context.Context, share float64) (context.Context, context.CancelFunc) {
@@ -74,21 +84,19 @@ func settle(ctx context.Context, explain string) {
 	}
 }
 
-// busyGoroutines returns the goroutines that run your code, or were started
-// by it or by the spec for it during this spec, and are not blocked.
+// busyGoroutines returns the goroutines, started since the spec began, that
+// run your code, or were started by it or by the spec to call it, and are
+// not blocked.
 func busyGoroutines() []gleak.Goroutine {
-	mine := map[uint64]bool{}
-	for _, pkg := range []string{learnerPackage, harnessPackage} {
-		for _, g := range harness.GoroutinesStartedBy(pkg) {
-			mine[g.ID] = true
-		}
-	}
 	var busy []gleak.Goroutine
 	for _, g := range gleak.Goroutines() {
-		if !mine[g.ID] && !strings.Contains(g.Backtrace, learnerPackage+".") {
-			continue
+		if existing[g.ID] {
+			continue // from before the spec: not this spec's business
 		}
-		if !blocked(g.State) {
+		ours := strings.HasPrefix(g.CreatorFunction, learnerPackage+".") ||
+			strings.HasPrefix(g.CreatorFunction, harnessPackage+".") ||
+			strings.Contains(g.Backtrace, learnerPackage+".")
+		if ours && !blocked(g.State) {
 			busy = append(busy, g)
 		}
 	}

@@ -28,11 +28,13 @@ import (
 // failure that explains itself.
 const Budget = 2 * time.Second
 
-// Timeout is the decorator every It carries. Ginkgo's own timeout is a
-// second longer than the budget: the harness's waits give up at the budget
-// with a message that says what was awaited, and Ginkgo's terse "A spec
-// timeout occurred" remains only for code that blocks outside them.
-var Timeout = ginkgo.SpecTimeout(Budget + time.Second)
+// Timeout is the decorator every It carries. Ginkgo's timeout covers the
+// whole spec, its cleanups and leak check included, so it leaves room for
+// each: the harness's own waits give up first, at the budget of the node
+// they are in, with a message that says what was awaited, and Ginkgo's
+// terse "A spec timeout occurred" remains only for code that blocks outside
+// them.
+var Timeout = ginkgo.SpecTimeout(3 * Budget)
 
 // nodeStart is when the running spec (or cleanup) began; the harness's waits
 // end at nodeStart+Budget.
@@ -41,6 +43,21 @@ var nodeStart atomic.Pointer[time.Time]
 func startNode() {
 	now := time.Now()
 	nodeStart.Store(&now)
+}
+
+// Bounded returns ctx cut short at the running spec's (or cleanup's)
+// budget, for a spec that waits on something itself: its wait then ends in
+// time for a message of its own (see FailTimedOut) before Ginkgo's terse
+// timeout.
+func Bounded(ctx context.Context) (context.Context, context.CancelFunc) { return bounded(ctx) }
+
+// FailTimedOut fails the spec with message, recording that learner code
+// never got where the spec waited for it (a deadlock, a wait on the wrong
+// clock): the grader reports it as "timed out" rather than "failed".
+func FailTimedOut(message string) {
+	ginkgo.GinkgoHelper()
+	diagnose(ReasonTimeout)
+	ginkgo.Fail(message)
 }
 
 // bounded returns ctx cut short at the running node's budget.
@@ -106,7 +123,7 @@ func setup(readme string) {
 		before.Store(&snapshot)
 		// Registered first, so it runs last: after the spec's own cleanups
 		// (which shut down what the spec started).
-		ginkgo.DeferCleanup(func() {
+		ginkgo.DeferCleanup(func(ctx ginkgo.SpecContext) {
 			// Goroutines that are on their way out (they sent their last
 			// value and are returning) get a moment to finish; the budget is
 			// a safety net, not a wait for code to "get there": a correct
@@ -119,7 +136,9 @@ func setup(readme string) {
 			if pkg := tolerated.Load(); pkg != nil {
 				ignoring = append(ignoring, gleak.IgnoringCreator(*pkg+"..."))
 			}
-			leaks.Eventually(gleak.Goroutines).WithTimeout(time.Second).WithPolling(5*time.Millisecond).
+			// Bounded by the spec's context too: a check abandoned by a
+			// timed-out spec must not poll on beside the next spec's.
+			leaks.Eventually(ctx, gleak.Goroutines).WithTimeout(time.Second).WithPolling(5*time.Millisecond).
 				ShouldNot(gleak.HaveLeaked(ignoring...),
 					"The spec ended, but goroutines started during it are still running: every goroutine "+
 						"your code starts must end once its work is done or its context is cancelled. "+

@@ -17,8 +17,8 @@ func NewSet[T any](limit int) *Set[T] {
 // Spawn.
 //
 // Start the task with the package's Spawn, on a function that holds its
-// slot until f returns; remember its handle in s.handles; and have a
-// goroutine send the handle on s.finished once the task has ended.
+// slot until f returns; remember its handle in s.handles, under s.mu; and
+// have a goroutine send the handle on s.finished once the task has ended.
 func (s *Set[T]) Spawn(ctx context.Context, f func(context.Context) (T, error)) error {
 	// TODO(spawn): take a slot (or give up on ctx), then start the task.
 	panic("TODO(spawn): implement Set.Spawn in solutions/task/joinset.go")

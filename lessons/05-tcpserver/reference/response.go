@@ -8,7 +8,6 @@ import (
 	"maps"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -41,7 +40,7 @@ func WriteResponse(w io.Writer, resp Response) error {
 			b.WriteString("\r\n")
 		}
 	}
-	b.WriteString("Content-Length: " + strconv.Itoa(len(resp.Body)) + "\r\n")
+	fmt.Fprintf(&b, "Content-Length: %d\r\n", len(resp.Body))
 	if resp.Close {
 		b.WriteString("Connection: close\r\n")
 	}

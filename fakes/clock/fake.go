@@ -679,7 +679,7 @@ func grow[S ~[]E, E any](s S) S {
 	if len(s) < cap(s) {
 		return s
 	}
-	return slices.Grow(s, max(len(s), 64))
+	return slices.Grow(s, max(len(s), 4))
 }
 
 // pop removes and returns the earliest timer.

@@ -17,6 +17,13 @@ func (f *Fake) WithTimeout(parent context.Context, d time.Duration) (context.Con
 // clock reaches deadline, like context.WithDeadline: Err() reports
 // context.DeadlineExceeded from that instant on, a sooner parent deadline
 // wins, and cancelling the parent cancels the copy.
+//
+// Contexts derived from the copy (context.WithCancel and friends) are
+// cancelled before Advance returns. One difference with package context
+// remains: when a parent made by package context is cancelled, the copy's
+// Err, Done and context.Cause report it at once, but contexts derived from
+// the copy learn of it on a goroutine of their own, a moment later, as they
+// would under any Context type not defined by package context.
 func (f *Fake) WithDeadline(parent context.Context, deadline time.Time) (context.Context, context.CancelFunc) {
 	return f.withDeadline(parent, deadline, f.Until(deadline))
 }

@@ -420,7 +420,7 @@ func (c *Call[T]) WaitFor(ctx context.Context, fact string, wait func(context.Co
 	}
 	if c.Returned() {
 		c.failOnPanic()
-		ginkgo.Fail(fmt.Sprintf("%s returned before %s.", c.what, fact))
+		ginkgo.Fail(fmt.Sprintf("%s returned before the spec saw what it waited for: %s.", c.what, fact))
 	}
 	diagnose(ReasonTimeout)
 	ginkgo.Fail(fmt.Sprintf("The spec waited for this: %s. It never happened within the spec's %v budget.\n\n%v", fact, Budget, err))

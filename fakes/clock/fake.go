@@ -683,9 +683,44 @@ func grow[S ~[]E, E any](s S) S {
 }
 
 // pop removes and returns the earliest timer.
+//
+// The hole left at the root goes down to a leaf along the smaller
+// children, and the last entry is sifted up from there: it usually belongs
+// near the bottom, so this saves most of the comparisons of a plain sift
+// down.
 func (h *timerHeap) pop() *fakeTimer {
-	t := h.slots[h.entries[0].slot].t
-	h.remove(0)
+	es := h.entries
+	slot := es[0].slot
+	t := h.slots[slot].t
+	t.slot = -1
+	h.slots[slot].t = nil
+	h.free = append(h.free, slot)
+	last := len(es) - 1
+	e := es[last]
+	es = es[:last]
+	h.entries = es
+	h.count.Add(-1)
+	if last == 0 {
+		return t
+	}
+	i := 0
+	for {
+		first := arity*i + 1
+		if first >= last {
+			break
+		}
+		child := first
+		for c := first + 1; c < first+arity && c < last; c++ {
+			if es[c].less(&es[child]) {
+				child = c
+			}
+		}
+		es[i] = es[child]
+		h.slots[es[i].slot].pos = int32(i)
+		i = child
+	}
+	es[i] = e
+	h.up(i)
 	return t
 }
 

@@ -186,15 +186,18 @@ func (c *deadlineCtx) cancel(err, cause error) {
 	}
 	c.err = err
 	c.setCause(cause)
+	if c.timer != nil {
+		// Under c.mu (which is always taken before the clock's lock): once
+		// anyone can see the context done, its deadline is no longer
+		// pending, even to a concurrent cancel that found it done.
+		c.timer.stop()
+	}
 	close(c.done)
 	children := c.children
 	c.children = nil
-	timer, stopParent := c.timer, c.stopParent
+	stopParent := c.stopParent
 	c.mu.Unlock()
 
-	if timer != nil {
-		timer.stop()
-	}
 	if stopParent != nil {
 		stopParent()
 	}

@@ -39,9 +39,10 @@ func (s *Stream) Resume() {
 
 // SetLatency delays the bytes of every later Write: they become readable
 // once the network's clock has advanced by d past the start of that Write.
-// Bytes stay in order, so they never overtake earlier, slower ones. Each
-// delivery is a timer on the clock: with a fake clock, wait for it with
-// WaitForTimer(ctx, d) and Advance. d <= 0 removes the latency for later
+// Bytes stay in order, so they never overtake earlier, slower ones. While
+// bytes are in flight, a timer on the clock is armed for the next delivery;
+// the first Write arms it for d, so with a fake clock a test can
+// WaitForTimer(ctx, d), then Advance. d <= 0 removes the latency for later
 // Writes.
 func (s *Stream) SetLatency(d time.Duration) {
 	s.mu.Lock()

@@ -112,7 +112,8 @@ var _ = Describe("first", Label("first"), func() {
 		close(chs[0])
 		c := callFirst(ctx, chs...)
 
-		if !sendTo(ctx, c, chs[1], 9, "9 on the open channel (index 1)", "") {
+		settle(ctx, "Channel 0 was closed and channel 1 open and empty: First should be waiting on channel 1. "+harness.See("first"))
+		if c.Returned() || !sendTo(ctx, c, chs[1], 9, "9 on the open channel (index 1)", "") {
 			Fail(fmt.Sprintf("Channel 0 was closed and channel 1 open and empty: First returned %v at once. A receive from a "+
 				"closed channel succeeds at once with the zero value and ok == false: that is not a value. First should "+
 				"switch the closed channel's case off (the nil-channel idiom) and go on waiting on the others. %s",

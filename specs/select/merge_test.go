@@ -96,6 +96,9 @@ var _ = Describe("merge", Label("merge"), func() {
 
 		close(chs[0])
 		close(chs[1])
+		settle(ctx, "The spec closed inputs 0 and 1 of three: Merge should go on waiting on input 2. "+harness.See("merge"))
+		waitCtx, cancel := within(ctx, 0.9)
+		defer cancel()
 		select {
 		case chs[2] <- 5:
 		case v, ok := <-out:
@@ -106,7 +109,7 @@ var _ = Describe("merge", Label("merge"), func() {
 					"is closed. " + harness.See("merge"))
 			}
 			Fail(fmt.Sprintf("Merge sent %d, though nobody had sent anything on its inputs. %s", v, harness.See("merge")))
-		case <-ctx.Done():
+		case <-waitCtx.Done():
 			Fail("The spec tried to send 5 on input 2, the one still open: Merge never took it. " + harness.See("merge"))
 		}
 		v, ok := receive(ctx, out, "5 to come out of Merge's channel", harness.See("merge"))

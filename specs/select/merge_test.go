@@ -154,9 +154,10 @@ var _ = Describe("merge", Label("merge"), func() {
 		settle(ctx, "Merge had values to forward and nobody read its channel: it should block, waiting for a reader. "+harness.See("merge"))
 		cancel()
 		settle(ctx, "The spec cancelled Merge's context. "+harness.See("merge"))
-		Expect(harness.GoroutinesStartedBy(learnerPackage)).To(BeEmpty(),
-			"Merge held a value nobody would read, and the spec cancelled its context. These goroutines of Merge's are "+
-				"still there, blocked:\n%s A send nobody receives blocks forever: send in a select that also waits on "+
-				"ctx.Done(). %s", goroutineList(), harness.See("merge"))
+		if left := harness.GoroutinesStartedBy(learnerPackage); len(left) > 0 {
+			Fail(fmt.Sprintf("Merge held a value nobody would read, and the spec cancelled its context. These goroutines "+
+				"of Merge's are still there, blocked:\n%sA send nobody receives blocks forever: send in a select that "+
+				"also waits on ctx.Done(). %s", goroutineList(), harness.See("merge")))
+		}
 	}, harness.Timeout)
 })

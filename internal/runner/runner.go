@@ -151,6 +151,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 	result := &Result{Lesson: opts.Lesson.ID}
 	binary := filepath.Join(tmp, opts.Lesson.ID+".test")
+	if len(opts.Replace) == 0 { // a one-off build (a mistake) is not worth keeping
+		if path, release, err := cachedBinary(opts); err == nil {
+			defer release()
+			binary = path
+		}
+	}
 	buildOutput, err := build(ctx, opts, tmp, binary)
 	if err != nil {
 		return nil, err
@@ -161,24 +167,49 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return result, nil
 	}
 
-	specs, startError, err := list(ctx, opts, binary, tmp)
-	if err != nil {
-		return nil, err
-	}
-	if startError != "" {
-		result.StartError = startError
-		result.Elapsed = time.Since(began)
-		return result, nil
-	}
-	result.Specs = specs
 	seeds := opts.Seeds
 	if len(seeds) == 0 {
 		seeds = []int64{0}
 	}
+	// The first run also reports the suite's specs, which saves a process
+	// in the common case; after a crash or an interrupt its report cannot
+	// be trusted to list them all, and a dry run does.
+	report := filepath.Join(tmp, "report.json")
+	first, err := runOnce(ctx, opts, binary, seeds[0], "", report)
+	if err != nil {
+		return nil, err
+	}
+	if first.interrupted && first.crashed == "" && len(first.specs) == 0 {
+		result.StartError = fmt.Sprintf("The test process did not start its specs within %v and was stopped: something "+
+			"blocks while the package loads (an init function or a package-level variable that never finishes?).", opts.Budget)
+		result.Elapsed = time.Since(began)
+		return result, nil
+	}
+	var specs []Spec
+	if first.crashed == "" && !first.interrupted {
+		specs, err = readSpecs(report)
+	}
+	if specs == nil || err != nil {
+		var startError string
+		specs, startError, err = list(ctx, opts, binary, tmp)
+		if err != nil {
+			return nil, err
+		}
+		if startError != "" {
+			result.StartError = startError
+			result.Elapsed = time.Since(began)
+			return result, nil
+		}
+	}
+	result.Specs = specs
 	for n, seed := range seeds {
 		run := make([]Spec, len(specs))
 		copy(run, specs)
-		processes, err := runAll(ctx, opts, binary, seed, run)
+		var already *process
+		if n == 0 {
+			already = first
+		}
+		processes, err := runAll(ctx, opts, binary, seed, run, already)
 		if err != nil {
 			return nil, err
 		}
@@ -194,8 +225,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 }
 
 // runAll runs the binary until every spec in specs has a result, starting
-// a new process after each crash, and fills specs in.
-func runAll(ctx context.Context, opts Options, binary string, seed int64, specs []Spec) (processes int, err error) {
+// a new process after each crash, and fills specs in. already, if not nil,
+// is the outcome of a first process that was run before.
+func runAll(ctx context.Context, opts Options, binary string, seed int64, specs []Spec, already *process) (processes int, err error) {
 	index := map[string]int{}
 	for i, s := range specs {
 		index[s.FullText] = i
@@ -207,9 +239,12 @@ func runAll(ctx context.Context, opts Options, binary string, seed int64, specs 
 			return processes, err
 		}
 		processes++
-		run, err := runOnce(ctx, opts, binary, seed, skipPattern(done))
-		if err != nil {
-			return processes, err
+		run := already
+		already = nil
+		if run == nil {
+			if run, err = runOnce(ctx, opts, binary, seed, skipPattern(done), ""); err != nil {
+				return processes, err
+			}
 		}
 		if run.interrupted && run.crashed == "" {
 			notRun = fmt.Sprintf("The suite was interrupted after %v while no spec was running: something blocked "+
@@ -354,14 +389,26 @@ func list(ctx context.Context, opts Options, binary, tmp string) (specs []Spec, 
 			return nil, "The test process died before running any spec. Its last words:\n" + tail(output.String(), 40), nil
 		}
 	}
-	data, err := os.ReadFile(report)
+	specs, err = readSpecs(report)
 	if err != nil {
 		return nil, "", fmt.Errorf("listing the %s specs: %w", opts.Lesson.ID, err)
 	}
+	return specs, "", nil
+}
+
+// readSpecs reads the specs a Ginkgo JSON report lists (leaving out those
+// a filter skipped), in the order the suite defines them.
+func readSpecs(report string) ([]Spec, error) {
+	data, err := os.ReadFile(report)
+	if err != nil {
+		return nil, err
+	}
 	var reports []types.Report
 	if err := json.Unmarshal(data, &reports); err != nil {
-		return nil, "", fmt.Errorf("listing the %s specs: reading Ginkgo's report: %w", opts.Lesson.ID, err)
+		return nil, fmt.Errorf("reading Ginkgo's report: %w", err)
 	}
+	var specs []Spec
+	locations := map[string]types.CodeLocation{}
 	for _, r := range reports {
 		for _, s := range r.SpecReports {
 			if s.LeafNodeType != types.NodeTypeIt || s.State == types.SpecStateSkipped {
@@ -372,17 +419,11 @@ func list(ctx context.Context, opts Options, binary, tmp string) (specs []Spec, 
 				spec.Exercise = labels[0]
 			}
 			specs = append(specs, spec)
-		}
-	}
-	// Ginkgo reports in run order; the suite's own order is by location.
-	locations := map[string]types.CodeLocation{}
-	for _, r := range reports {
-		for _, s := range r.SpecReports {
-			locations[s.FullText()] = s.LeafNodeLocation
+			locations[spec.FullText] = s.LeafNodeLocation
 		}
 	}
 	sortByLocation(specs, locations)
-	return specs, "", nil
+	return specs, nil
 }
 
 func sortByLocation(specs []Spec, at map[string]types.CodeLocation) {
@@ -419,8 +460,11 @@ type process struct {
 }
 
 // runOnce runs the suite binary once and reads the spec markers it prints.
-func runOnce(ctx context.Context, opts Options, binary string, seed int64, skip string) (*process, error) {
+func runOnce(ctx context.Context, opts Options, binary string, seed int64, skip, report string) (*process, error) {
 	args := []string{"-test.count=1", "-ginkgo.no-color"}
+	if report != "" {
+		args = append(args, "-ginkgo.json-report="+report)
+	}
 	if seed != 0 {
 		args = append(args, "-ginkgo.randomize-all", "-ginkgo.seed="+strconv.FormatInt(seed, 10))
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -230,7 +231,8 @@ func awaitReply[T any](ctx context.Context, call *harness.Call[T], br *bufio.Rea
 	return read.Wait(ctx)
 }
 
-// readAll reads what is left on conn until the end of the stream.
+// startReadAll reads what is left on conn, until the end of the stream, on
+// a goroutine of the spec's.
 func startReadAll(conn net.Conn) *harness.Call[string] {
 	return harness.Go("the client's io.ReadAll", func() string {
 		data, _ := io.ReadAll(conn)
@@ -241,7 +243,7 @@ func startReadAll(conn net.Conn) *harness.Call[string] {
 // ended reports whether a client's read sees the end of the stream, or a
 // reset: the server closed the connection.
 func ended(err error) bool {
-	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(fmt.Sprint(err), "reset")
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // goroutineList describes the goroutines the learner's package started

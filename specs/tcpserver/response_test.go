@@ -44,7 +44,8 @@ func startServeConn(ctx context.Context, s *server.Server, conn *memnet.Conn) *h
 	call := harness.Do("s.ServeConn(ctx, conn)", func() { s.ServeConn(ctx, conn) })
 	harness.DeferCleanup(func(ctx context.Context) {
 		conn.Close() // ends a ServeConn still reading
-		<-call.Done()
+		harness.Receive(ctx, call.Done(), "s.ServeConn to return at the end of the spec, once its connection was closed",
+			"A closed connection fails every Read and Write: ServeConn should return. Is a handler, or a wait, stuck?")
 	})
 	return call
 }

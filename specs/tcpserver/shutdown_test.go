@@ -79,9 +79,11 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 		kept := dial(r.network, r.ln)
 		send(kept, "GET /a HTTP/1.1\r\n\r\n")
 		Expect(awaitReply(ctx, r.serve, bufio.NewReader(kept), "the answer to a first request").status).To(Equal(http.StatusOK))
-		waitForDeadlines(ctx, r.serve, r.clk, idleTimeout, 1, "the server to wait for the kept-alive client's next request")
+		waitForDeadlines(ctx, r.serve, r.clk, idleTimeout, 1, "the server to wait for the kept-alive client's next "+
+			"request, under its IdleTimeout read deadline (written in the timeouts exercise)")
 		silent := dial(r.network, r.ln) // connects, and says nothing
-		waitForDeadlines(ctx, r.serve, r.clk, headerTimeout, 1, "the server to wait for the silent client's first request")
+		waitForDeadlines(ctx, r.serve, r.clk, headerTimeout, 1, "the server to wait for the silent client's first "+
+			"request, under its HeaderTimeout read deadline (written in the timeouts exercise)")
 
 		stop := r.shutdown(drainTimeout)
 		harness.Receive(ctx, stop.Done(), "Shutdown to return, with no request in flight, and the clock standing still",

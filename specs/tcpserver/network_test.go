@@ -41,8 +41,11 @@ func listenAndServe(ctx context.Context) (string, *harness.Call[served], context
 	s := server.New(server.Config{Handler: echo}) // the real clock, the default timeouts
 	runCtx, cancel := context.WithCancel(context.Background())
 	ready := make(chan net.Addr, 1)
-	call := harness.Go(`server.ListenAndServe(ctx, "127.0.0.1:0", s, time.Second, ready)`, func() served {
-		report, err := server.ListenAndServe(runCtx, "127.0.0.1:0", s, time.Second, func(addr net.Addr) { ready <- addr })
+	// A drain of a minute: a correct server drains in microseconds, and on
+	// a machine under heavy load a shorter real-time deadline could cut a
+	// connection that was only waiting for its turn to run.
+	call := harness.Go(`server.ListenAndServe(ctx, "127.0.0.1:0", s, time.Minute, ready)`, func() served {
+		report, err := server.ListenAndServe(runCtx, "127.0.0.1:0", s, time.Minute, func(addr net.Addr) { ready <- addr })
 		return served{report, err}
 	})
 	transport := &http.Transport{DisableCompression: true}

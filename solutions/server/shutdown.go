@@ -25,7 +25,8 @@ func (s *Server) Serve(ln net.Listener) error {
 //  2. it closes at once the connections that are not serving a request;
 //  3. it lets the requests in flight finish (their connections close after
 //     the response) until drain has passed on the server's clock;
-//  4. then it cancels the requests' context and closes what is left;
+//  4. then it closes what is left, counting the requests it cuts, and
+//     cancels the requests' context;
 //  5. it returns once every Serve has returned, so once every connection
 //     is done, with a Report of what it did: nil if every request finished
 //     in time, ErrDrainTimeout if it had to cut some.
@@ -34,6 +35,7 @@ func (s *Server) Serve(ln net.Listener) error {
 func (s *Server) Shutdown(drain time.Duration) (Report, error) {
 	// TODO(tcpserver): set s.closed, s.stopAccepting(), close the idle
 	// connections; wait for s.serving or a drain timer on s.clock; at the
-	// deadline, s.cancel() and close the rest, then still wait.
+	// deadline, close the rest and count them (under s.mu), then s.cancel(),
+	// then still wait.
 	panic("TODO(tcpserver): implement Shutdown in solutions/server/shutdown.go")
 }

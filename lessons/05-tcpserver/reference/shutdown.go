@@ -57,7 +57,8 @@ func (s *Server) serveConn(_ context.Context, conn net.Conn) {
 //  2. it closes at once the connections that are not serving a request;
 //  3. it lets the requests in flight finish (their connections close after
 //     the response) until drain has passed on the server's clock;
-//  4. then it cancels the requests' context and closes what is left;
+//  4. then it closes what is left, counting the requests it cuts, and
+//     cancels the requests' context;
 //  5. it returns once every Serve has returned, so once every connection
 //     is done, with a Report of what it did: nil if every request finished
 //     in time, ErrDrainTimeout if it had to cut some.
@@ -97,7 +98,6 @@ func (s *Server) Shutdown(drain time.Duration) (Report, error) {
 	case <-deadline.C:
 	}
 
-	s.cancel()
 	s.mu.Lock()
 	for conn, busy := range s.conns {
 		if busy {
@@ -106,6 +106,7 @@ func (s *Server) Shutdown(drain time.Duration) (Report, error) {
 		conn.Close()
 	}
 	s.mu.Unlock()
+	s.cancel() // after counting: a request that ends now was still cut
 	<-drained
 	report.Finished = inFlight - report.Cut
 	return report, ErrDrainTimeout

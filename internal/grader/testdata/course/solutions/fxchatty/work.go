@@ -2,7 +2,6 @@
 package fxchatty
 
 import (
-	"fmt"
 	"os"
 	"strings"
 )
@@ -10,10 +9,11 @@ import (
 // Answer returns 42.
 func Answer() int { return 42 }
 
-// Misbehave prints 32 MiB to standard output, then works.
+// Misbehave prints 12 MiB to standard output, more than the grader keeps,
+// then works.
 func Misbehave() {
-	line := strings.Repeat("la", 512) + "\n"
-	for range 32 << 10 {
-		fmt.Fprint(os.Stdout, line)
+	chunk := []byte(strings.Repeat(strings.Repeat("la", 511)+"\n", 1024)) // 1 MiB of 1 KiB lines
+	for range 12 {
+		os.Stdout.Write(chunk)
 	}
 }

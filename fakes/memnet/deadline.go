@@ -6,13 +6,12 @@ import (
 	"autoroute/fakes/clock"
 )
 
-// deadline is one direction's deadline. expired is set by SetDeadline for a
-// time already past, or by the clock timer armed for a future one, so
-// checking a deadline costs a flag test and a fake clock decides exactly
-// when it passes.
+// deadline is one direction's deadline. Whether it has passed is a state
+// bit (readExpired or writeExpired), set by SetDeadline for a time already
+// past, or by the clock timer armed for a future one, so checking a deadline
+// costs a bit test and a fake clock decides exactly when it passes.
 type deadline struct {
 	at      time.Time
-	expired bool
 	timer   *clock.Timer
 	armed   bool      // timer is pending...
 	armedAt time.Time // ...to fire at this instant
@@ -24,19 +23,21 @@ type deadline struct {
 func (s *Stream) setDeadline(reading bool, t time.Time) {
 	s.mu.Lock()
 	defer s.unlock()
-	dl := &s.writeDeadline
+	dl, expired := &s.writeDeadline, writeExpired
 	if reading {
-		dl = &s.readDeadline
+		dl, expired = &s.readDeadline, readExpired
 	}
 	if t.IsZero() {
-		dl.at, dl.expired = time.Time{}, false
+		dl.at = time.Time{}
+		s.state &^= expired
 		if !s.lazyTimers {
 			dl.stop() // a lazy timer fires into a cleared deadline harmlessly
 		}
 		return
 	}
 	if s.lazyTimers && dl.armed && !t.Before(dl.armedAt) {
-		dl.at, dl.expired = t, false // the armed timer will chase it
+		dl.at = t // the armed timer will chase it
+		s.state &^= expired
 		return
 	}
 
@@ -46,7 +47,7 @@ func (s *Stream) setDeadline(reading bool, t time.Time) {
 	d := t.Sub(now)
 	dl.at = now.Add(d)
 	if d <= 0 {
-		dl.expired = true
+		s.state |= expired
 		dl.stop()
 		if reading {
 			s.wakeReaderLocked()
@@ -55,7 +56,7 @@ func (s *Stream) setDeadline(reading bool, t time.Time) {
 		}
 		return
 	}
-	dl.expired = false
+	s.state &^= expired
 	s.armLocked(dl, reading, d, now)
 }
 
@@ -83,17 +84,17 @@ func (s *Stream) deadlinePassed(reading bool) {
 	now := s.clock.Now()
 	s.mu.Lock()
 	defer s.unlock()
-	dl := &s.writeDeadline
+	dl, expired := &s.writeDeadline, writeExpired
 	if reading {
-		dl = &s.readDeadline
+		dl, expired = &s.readDeadline, readExpired
 	}
 	if dl.armed && !now.Before(dl.armedAt) {
 		dl.armed = false // this is the firing the timer was armed for
 	}
 	switch {
-	case dl.at.IsZero() || dl.expired:
+	case dl.at.IsZero() || s.state&expired != 0:
 	case !now.Before(dl.at):
-		dl.expired = true
+		s.state |= expired
 		if reading {
 			s.wakeReaderLocked()
 		} else {

@@ -26,14 +26,14 @@ func (s *Stream) SetMaxRead(n int) {
 func (s *Stream) Stall() {
 	s.mu.Lock()
 	defer s.unlock()
-	s.stalled = true
+	s.state |= stalled
 }
 
 // Resume undoes Stall and wakes a blocked reader.
 func (s *Stream) Resume() {
 	s.mu.Lock()
 	defer s.unlock()
-	s.stalled = false
+	s.state &^= stalled
 	s.wakeReaderLocked()
 }
 
@@ -48,6 +48,7 @@ func (s *Stream) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	defer s.unlock()
 	s.latency = max(d, 0)
+	s.set(delayed, s.latency > 0 || len(s.inFlight) > 0)
 }
 
 // FailWriteAfter makes the writes on this stream fail once n more bytes
@@ -61,7 +62,8 @@ func (s *Stream) FailWriteAfter(n int, err error) {
 	}
 	s.mu.Lock()
 	defer s.unlock()
-	s.failing, s.failAfter, s.failErr = true, max(n, 0), err
+	s.state |= failing
+	s.failAfter, s.failErr = max(n, 0), err
 }
 
 // Buffered returns how many bytes were written and not yet read.
@@ -74,7 +76,7 @@ func (s *Stream) Buffered() int {
 // startSegmentLocked records, under latency, when the next size bytes may
 // be read, and arms the delivery timer if nothing else is in flight.
 func (s *Stream) startSegmentLocked(size int) {
-	if s.latency <= 0 && len(s.inFlight) == 0 {
+	if s.state&delayed == 0 {
 		return
 	}
 	if len(s.inFlight) == 0 {
@@ -101,8 +103,9 @@ func (s *Stream) endSegmentLocked() {
 	}
 	if last.end <= before {
 		s.inFlight = s.inFlight[:k-1]
-		if len(s.inFlight) == 0 && s.latencyTimer != nil {
+		if len(s.inFlight) == 0 {
 			s.latencyTimer.Stop()
+			s.set(delayed, s.latency > 0)
 		}
 	}
 }
@@ -128,6 +131,7 @@ func (s *Stream) deliverDue() {
 	}
 	if due > 0 {
 		s.inFlight = s.inFlight[:copy(s.inFlight, s.inFlight[due:])]
+		s.set(delayed, s.latency > 0 || len(s.inFlight) > 0)
 		s.wakeReaderLocked()
 	}
 	if len(s.inFlight) > 0 {

@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"autoroute/fakes/clock"
@@ -15,22 +16,45 @@ import (
 // short messages never pays for a full window.
 const minRing = 512
 
+// state is a set of conditions of a stream, in one word so that Read and
+// Write test everything unusual with a single comparison.
+type state uint16
+
+const (
+	readerClosed state = 1 << iota // the reading end was closed: its Reads fail with net.ErrClosed
+	writerClosed                   // the writing end was closed: its Writes fail with net.ErrClosed
+	readShut                       // the reader reads no more (Close or CloseRead): Writes fail with EPIPE
+	writeShut                      // the writer writes no more (Close or CloseWrite): Reads end with EOF
+	connReset                      // a Reset: the other end's calls fail with ECONNRESET
+	readExpired                    // the read deadline has passed
+	writeExpired                   // the write deadline has passed
+	stalled                        // Stall: nothing is delivered
+	delayed                        // SetLatency: bytes are, or will be, in flight
+	failing                        // FailWriteAfter is armed
+
+	// readDone is what ends a Read whatever the data; writeDone a Write.
+	readDone  = readerClosed | readExpired | connReset | readShut
+	writeDone = writerClosed | writeExpired | connReset | writeShut | readShut
+)
+
 // Stream is one direction of a connection: the bytes one Conn writes and
 // its peer reads. Conn.Outbound and Conn.Inbound return a connection's two
 // streams, so a test holding either end can inject faults in both
 // directions. The methods are safe for concurrent use, also while Read and
 // Write calls are blocked on the stream.
 type Stream struct {
-	clock  clock.Clock
-	window int
-
-	mu sync.Mutex
+	// The fields a Read or a Write touches come first, together, so the
+	// two goroutines of a busy connection share as few cache lines as
+	// possible.
+	mu    sync.Mutex
+	state state
 
 	// ring holds bytes written and not yet read: size bytes from head,
 	// wrapping around. It is allocated on the first write and grows up to
 	// the window.
 	ring       []byte
 	head, size int
+	window     int
 
 	// pending is the unsent tail of a Write that did not fit in the window.
 	// It still belongs to the blocked writer: a reader copies from it
@@ -40,41 +64,36 @@ type Stream struct {
 	// byte travels, as in net.Pipe.
 	pending []byte
 
+	// readerBuf is the buffer of the reader blocked in Read. A writer
+	// copies straight into it, stores how much in readerGot and wakes the
+	// reader, which returns without taking mu again: one copy instead of
+	// two, and a cheaper wake-up. readerGot is atomic because that return
+	// does not take mu: the store publishes the copied bytes to the reader.
+	readerBuf []byte
+	readerGot atomic.Int64
+
+	// A blocked reader or writer sets its waiting flag and waits on its
+	// Cond. Whoever changes what it waits for clears the flag and sets
+	// woken; unlock signals after releasing mu, so the waiter does not wake
+	// up only to block on mu. Every such change happens under mu, deadline
+	// timers included, so no wake-up is lost, and nothing needs a select.
+	readerWaiting, writerWaiting bool
+	readerWoken, writerWoken     bool
+	readerWake, writerWake       sync.Cond
+
+	// writeBusy is set while a Write waits part-way, so that a Write that
+	// would fit cannot slip its bytes in between: Writes never interleave.
+	writeBusy bool
+
 	// sent and received count the bytes that entered and left the stream;
 	// latency is accounted in these offsets.
 	sent, received uint64
 
-	// writeLock makes a Write that has to wait atomic with respect to
-	// other Writes; writeBusy, set while such a Write runs, stops a Write
-	// that would fit from slipping its bytes in between. readLock lets one
-	// blocked reader at a time wait, so a single wake-up channel suffices.
-	writeLock sync.Mutex
-	writeBusy bool
-	readLock  sync.Mutex
+	// writeLock queues the Writes that have to wait, and readLock the
+	// Reads, so that only one of each waits on the stream at a time.
+	writeLock, readLock sync.Mutex
 
-	// A blocked reader or writer sets its waiting flag and receives from its
-	// wake channel (capacity 1, made on first use). Whoever changes what it
-	// waits for clears the flag and sets woken; unlock then sends, after
-	// releasing mu, so the waiter does not wake up only to block on mu.
-	// There is one send per cleared flag and one receive per wait, so a
-	// send never blocks.
-	readerWaiting, writerWaiting bool
-	readerWoken, writerWoken     bool
-	readerWake, writerWake       chan struct{}
-
-	// readerBuf is the buffer of the reader blocked in Read. A writer
-	// copies straight into it, records how much in readerGot and wakes the
-	// reader, which returns without taking mu again: one copy instead of
-	// two, and a cheaper wake-up.
-	readerBuf []byte
-	readerGot int
-
-	readerClosed bool // the reading end was closed: its Reads fail with net.ErrClosed
-	writerClosed bool // the writing end was closed: its Writes fail with net.ErrClosed
-	readShut     bool // the reader will read no more (Close or CloseRead): Writes fail with EPIPE
-	writeShut    bool // the writer will write no more (Close or CloseWrite): Reads end with EOF
-	reset        bool // a Reset: the other end's calls fail with ECONNRESET
-
+	clock                       clock.Clock
 	readDeadline, writeDeadline deadline
 	// lazyTimers lets a deadline moved later keep the timer armed for the
 	// earlier one, which re-arms itself when it fires early: setting a
@@ -85,18 +104,35 @@ type Stream struct {
 
 	// Faults; see faults.go.
 	maxRead      int
-	stalled      bool
 	latency      time.Duration
 	inFlight     []segment // bytes not yet visible to the reader, oldest first
 	visible      uint64    // with bytes in flight: the offset the reader may read up to
 	latencyTimer *clock.Timer
-	failing      bool
 	failAfter    int
 	failErr      error
 }
 
 func newStream(c clock.Clock, window int) *Stream {
-	return &Stream{clock: c, window: window, lazyTimers: c == clock.Real()}
+	s := &Stream{clock: c, window: window, lazyTimers: c == clock.Real()}
+	s.readerWake.L = (*releaser)(s)
+	s.writerWake.L = &s.mu
+	return s
+}
+
+// releaser is the Locker the blocked reader waits with: Wait releases mu
+// through unlock, so the wake-ups owed to others go out, and returns
+// without taking it back, as a reader handed its bytes needs it no more.
+type releaser Stream
+
+func (r *releaser) Lock()   {}
+func (r *releaser) Unlock() { (*Stream)(r).unlock() }
+
+func (s *Stream) set(bits state, on bool) {
+	if on {
+		s.state |= bits
+	} else {
+		s.state &^= bits
+	}
 }
 
 // read is Conn.Read on the receiving end, with unwrapped errors.
@@ -120,18 +156,14 @@ func (s *Stream) read(b []byte) (int, error) {
 		}
 	}
 	for {
-		if s.readerWake == nil {
-			s.readerWake = make(chan struct{}, 1)
-		}
-		s.readerWaiting, s.readerBuf, s.readerGot = true, b, 0
-		wake := s.readerWake
-		s.unlock()
-		<-wake
+		s.readerWaiting, s.readerBuf = true, b
+		s.readerGot.Store(0)
+		s.readerWake.Wait() // releases mu and returns without it
 		// Whoever woke us cleared readerBuf first, so no writer touches b
 		// or readerGot again until we wait again.
-		if n := s.readerGot; n > 0 {
+		if n := s.readerGot.Load(); n > 0 {
 			s.readLock.Unlock()
-			return n, nil
+			return int(n), nil
 		}
 		s.mu.Lock()
 		if n, blocked, err = s.tryReadLocked(b); !blocked {
@@ -147,30 +179,37 @@ func (s *Stream) read(b []byte) (int, error) {
 // (so an expired deadline fails the call even with data waiting), then a
 // reset, then data, then the end of the stream.
 func (s *Stream) tryReadLocked(b []byte) (n int, blocked bool, err error) {
-	switch {
-	case s.readerClosed:
-		return 0, false, net.ErrClosed
-	case len(b) == 0:
-		return 0, false, nil
-	case s.readDeadline.expired:
-		return 0, false, os.ErrDeadlineExceeded
-	case s.reset:
-		return 0, false, errReadReset
-	case s.readShut:
-		return 0, false, io.EOF
+	if s.state&readDone != 0 || len(b) == 0 {
+		switch {
+		case s.state&readerClosed != 0:
+			return 0, false, net.ErrClosed
+		case len(b) == 0:
+			return 0, false, nil
+		case s.state&readExpired != 0:
+			return 0, false, os.ErrDeadlineExceeded
+		case s.state&connReset != 0:
+			return 0, false, errReadReset
+		default: // readShut
+			return 0, false, io.EOF
+		}
 	}
-	if avail := s.readableLocked(); avail > 0 {
+	avail := s.size + len(s.pending)
+	if s.state&(stalled|delayed) != 0 {
+		avail = s.readableLocked()
+	}
+	if avail > 0 {
 		return s.takeLocked(b, avail), false, nil
 	}
-	if s.writeShut && s.size == 0 && len(s.pending) == 0 && !s.stalled {
+	if s.state&(writeShut|stalled) == writeShut && s.size == 0 && len(s.pending) == 0 {
 		return 0, false, io.EOF
 	}
 	return 0, true, nil
 }
 
-// readableLocked is how many bytes the reader may take now.
+// readableLocked is how many bytes the reader may take now, under a stall
+// or latency.
 func (s *Stream) readableLocked() int {
-	if s.stalled {
+	if s.state&stalled != 0 {
 		return 0
 	}
 	n := s.size + len(s.pending)
@@ -223,12 +262,16 @@ func (s *Stream) takeLocked(b []byte, avail int) int {
 // write is Conn.Write on the sending end, with unwrapped errors.
 func (s *Stream) write(b []byte) (int, error) {
 	s.mu.Lock()
-	if err := s.writeErrLocked(); err != nil {
+	if s.state&writeDone != 0 {
+		err := s.writeErrLocked()
 		s.unlock()
 		return 0, err
 	}
-	if !s.writeBusy && !s.writeFaultsLocked() {
-		direct := min(len(b), s.handoffRoomLocked())
+	if !s.writeBusy && s.state&(failing|delayed) == 0 {
+		direct := 0
+		if s.readerBuf != nil {
+			direct = min(len(b), s.handoffRoomLocked())
+		}
 		if len(b)-direct <= s.window-s.size {
 			// The common case: the Write fits in a waiting reader's
 			// buffer and the window, and completes without waiting.
@@ -262,7 +305,7 @@ func (s *Stream) writeLocked(b []byte) (n int, err error) {
 	}
 
 	var injected error
-	if s.failing && len(b) > s.failAfter {
+	if s.state&failing != 0 && len(b) > s.failAfter {
 		b, injected = b[:s.failAfter], s.failErr
 	}
 	s.startSegmentLocked(len(b))
@@ -276,14 +319,11 @@ func (s *Stream) writeLocked(b []byte) (n int, err error) {
 			if err = s.writeErrLocked(); err != nil {
 				break
 			}
-			if s.writerWake == nil {
-				s.writerWake = make(chan struct{}, 1)
-			}
 			s.writerWaiting = true
-			wake := s.writerWake
-			s.unlock()
-			<-wake
-			s.mu.Lock()
+			s.signalLocked() // Wait unlocks mu without unlock's signalling
+			for s.writerWaiting {
+				s.writerWake.Wait()
+			}
 		}
 		n = len(b) - len(s.pending)
 		s.pending = nil
@@ -291,9 +331,10 @@ func (s *Stream) writeLocked(b []byte) (n int, err error) {
 	s.writeBusy = false
 	s.endSegmentLocked()
 
-	if s.failing {
+	if s.state&failing != 0 {
 		if err == nil && injected != nil {
-			s.failing, s.failErr = false, nil
+			s.state &^= failing
+			s.failErr = nil
 			return n, injected
 		}
 		s.failAfter -= n
@@ -304,29 +345,24 @@ func (s *Stream) writeLocked(b []byte) (n int, err error) {
 // writeErrLocked is why a Write cannot go on, in TCP's order, or nil.
 func (s *Stream) writeErrLocked() error {
 	switch {
-	case s.writerClosed:
+	case s.state&writeDone == 0:
+		return nil
+	case s.state&writerClosed != 0:
 		return net.ErrClosed
-	case s.writeDeadline.expired:
+	case s.state&writeExpired != 0:
 		return os.ErrDeadlineExceeded
-	case s.reset:
+	case s.state&connReset != 0:
 		return errWriteReset
-	case s.writeShut, s.readShut:
+	default: // writeShut or readShut
 		return errBrokenPipe
 	}
-	return nil
-}
-
-// writeFaultsLocked reports whether a Write must take the slow path to
-// honour an injected fault.
-func (s *Stream) writeFaultsLocked() bool {
-	return s.failing || s.latency > 0 || len(s.inFlight) > 0
 }
 
 // handoffRoomLocked is how many bytes a writer may copy straight into the
 // buffer of a blocked reader: none unless one waits with nothing buffered
 // ahead of the new bytes, nor delayed or stalled.
 func (s *Stream) handoffRoomLocked() int {
-	if s.readerBuf == nil || s.size > 0 || len(s.pending) > 0 || s.stalled || len(s.inFlight) > 0 {
+	if s.readerBuf == nil || s.size > 0 || len(s.pending) > 0 || s.state&(stalled|delayed) != 0 {
 		return 0
 	}
 	if s.maxRead > 0 {
@@ -343,7 +379,7 @@ func (s *Stream) handoffLocked(p []byte) int {
 		return 0
 	}
 	copy(s.readerBuf, p[:k])
-	s.readerGot = k
+	s.readerGot.Store(int64(k))
 	s.sent += uint64(k)
 	s.received += uint64(k)
 	s.wakeReaderLocked()
@@ -418,19 +454,26 @@ func (s *Stream) unlock() {
 }
 
 func (s *Stream) unlockAndWake() {
-	var reader, writer chan struct{}
+	reader, writer := s.readerWoken, s.writerWoken
+	s.readerWoken, s.writerWoken = false, false
+	s.mu.Unlock()
+	if reader {
+		s.readerWake.Signal()
+	}
+	if writer {
+		s.writerWake.Signal()
+	}
+}
+
+// signalLocked sends the wake-ups owed so far without releasing mu.
+func (s *Stream) signalLocked() {
 	if s.readerWoken {
-		reader, s.readerWoken = s.readerWake, false
+		s.readerWoken = false
+		s.readerWake.Signal()
 	}
 	if s.writerWoken {
-		writer, s.writerWoken = s.writerWake, false
-	}
-	s.mu.Unlock()
-	if reader != nil {
-		reader <- struct{}{}
-	}
-	if writer != nil {
-		writer <- struct{}{}
+		s.writerWoken = false
+		s.writerWake.Signal()
 	}
 }
 
@@ -440,8 +483,10 @@ func (s *Stream) unlockAndWake() {
 func (s *Stream) closeReader(reset bool) {
 	s.mu.Lock()
 	defer s.unlock()
-	s.readerClosed, s.readShut = true, true
-	s.reset = s.reset || reset
+	s.state |= readerClosed | readShut
+	if reset {
+		s.state |= connReset
+	}
 	s.readDeadline.stop()
 	s.dropBufferedLocked()
 	s.wakeBothLocked()
@@ -453,10 +498,10 @@ func (s *Stream) closeReader(reset bool) {
 func (s *Stream) closeWriter(reset bool) {
 	s.mu.Lock()
 	defer s.unlock()
-	s.writerClosed, s.writeShut = true, true
+	s.state |= writerClosed | writeShut
 	s.writeDeadline.stop()
 	if reset {
-		s.reset = true
+		s.state |= connReset
 		s.dropBufferedLocked()
 	}
 	s.wakeBothLocked()
@@ -467,7 +512,7 @@ func (s *Stream) closeWriter(reset bool) {
 func (s *Stream) shutRead() {
 	s.mu.Lock()
 	defer s.unlock()
-	s.readShut = true
+	s.state |= readShut
 	s.dropBufferedLocked()
 	s.wakeBothLocked()
 }
@@ -477,7 +522,7 @@ func (s *Stream) shutRead() {
 func (s *Stream) shutWrite() {
 	s.mu.Lock()
 	defer s.unlock()
-	s.writeShut = true
+	s.state |= writeShut
 	s.wakeBothLocked()
 }
 
@@ -485,6 +530,7 @@ func (s *Stream) shutWrite() {
 func (s *Stream) dropBufferedLocked() {
 	s.ring, s.head, s.size = nil, 0, 0
 	s.inFlight = nil
+	s.set(delayed, s.latency > 0)
 	if s.latencyTimer != nil {
 		s.latencyTimer.Stop()
 	}

@@ -348,10 +348,11 @@ func (f *Fake) advanceTo(target func(at int64) int64, call func() string) {
 			finished = true
 			return
 		}
+		when := f.pending.first().when
 		t := f.pending.pop()
-		f.setAtLocked(t.when)
+		f.setAtLocked(when)
 		f.notifyLocked()
-		if fn := f.fireLocked(t, end); fn != nil {
+		if fn := f.fireLocked(t, when, end); fn != nil {
 			f.mu.Unlock()
 			fn()
 			f.mu.Lock()
@@ -366,7 +367,7 @@ func (f *Fake) setAtLocked(at int64) {
 
 // fireLocked delivers a due timer. It returns the callback to run, if any,
 // once the lock is released.
-func (f *Fake) fireLocked(t *fakeTimer, end int64) func() {
+func (f *Fake) fireLocked(t *fakeTimer, when, end int64) func() {
 	if t.fn != nil {
 		return t.fn
 	}
@@ -377,13 +378,13 @@ func (f *Fake) fireLocked(t *fakeTimer, end int64) func() {
 	if t.period > 0 {
 		// The reader cannot run before this Advance returns, so every tick
 		// up to end would be dropped: skip to the first grid point after it.
-		next := addSat(t.when, t.period)
+		next := addSat(when, t.period)
 		if next <= end {
-			ticks := (end-t.when)/int64(t.period) + 1
-			if ticks > (math.MaxInt64-t.when)/int64(t.period) {
+			ticks := (end-when)/int64(t.period) + 1
+			if ticks > (math.MaxInt64-when)/int64(t.period) {
 				next = math.MaxInt64
 			} else {
-				next = t.when + ticks*int64(t.period)
+				next = when + ticks*int64(t.period)
 			}
 		}
 		f.pushLocked(t, next)
@@ -392,17 +393,16 @@ func (f *Fake) fireLocked(t *fakeTimer, end int64) func() {
 }
 
 // fakeTimer is the state behind a Timer, a Ticker, a Sleep or a deadline.
+// Its deadline and arming order live in its heap entry while it is pending.
 type fakeTimer struct {
 	clock  *Fake
-	kind   Kind
-	armed  time.Duration
-	when   int64 // offset from the clock's start, valid while pending
-	period time.Duration
-	seq    uint64 // arming order, to break ties between equal deadlines
-	slot   int32  // its slot in the heap while pending, -1 otherwise
 	ch     chan time.Time
 	fn     func()
+	armed  time.Duration
+	period time.Duration
 	pcs    stack
+	slot   int32 // its slot in the heap while pending, -1 otherwise
+	kind   Kind
 }
 
 // arm sets t up and schedules it d from now. The caller has recorded its
@@ -448,8 +448,7 @@ func (f *Fake) scheduleLocked(t *fakeTimer, d time.Duration) (run func()) {
 // already due then.
 func (f *Fake) pushLocked(t *fakeTimer, when int64) {
 	f.seq++
-	t.when, t.seq = when, f.seq
-	f.pending.push(t)
+	f.pending.push(t, when, f.seq)
 }
 
 // stop removes t from the heap and drains its channel. It reports whether
@@ -508,8 +507,8 @@ func (f *Fake) snapshotLocked() []Pending {
 	ps := make([]Pending, f.pending.len())
 	for i, e := range f.pending.entries {
 		t := f.pending.slots[e.slot].t
-		ps[i] = Pending{Kind: t.kind, Duration: t.armed, Deadline: f.start.Add(time.Duration(t.when)),
-			Period: t.period, seq: t.seq, pcs: t.pcs}
+		ps[i] = Pending{Kind: t.kind, Duration: t.armed, Deadline: f.start.Add(time.Duration(e.when)),
+			Period: t.period, seq: e.seq, pcs: t.pcs}
 	}
 	slices.SortFunc(ps, func(a, b Pending) int {
 		if c := a.Deadline.Compare(b.Deadline); c != 0 {
@@ -574,7 +573,7 @@ func (f *Fake) offset(t time.Time) string {
 const maxCallSites = 1024
 
 // tracking reports whether a timer armed now gets its call site recorded.
-func (f *Fake) tracking() bool { return f.pending.count.Load() < maxCallSites }
+func (f *Fake) tracking() bool { return !f.pending.full.Load() }
 
 // stack holds the innermost frames of whoever armed a timer, starting at
 // the exported method of this package it called; it is symbolised only if
@@ -631,7 +630,7 @@ func callSite(pcs []uintptr) string {
 // is pending; the slot knows the timer's current place in entries, which is
 // what Stop needs to remove it.
 type timerHeap struct {
-	count   atomic.Int32 // len(entries), readable without the lock
+	full    atomic.Bool // len(entries) >= maxCallSites, readable without the lock
 	entries []heapEntry
 	slots   []heapSlot
 	free    []int32 // unused slots
@@ -656,7 +655,7 @@ func (h *timerHeap) len() int { return len(h.entries) }
 
 func (h *timerHeap) first() *heapEntry { return &h.entries[0] }
 
-func (h *timerHeap) push(t *fakeTimer) {
+func (h *timerHeap) push(t *fakeTimer, when int64, seq uint64) {
 	var slot int32
 	if n := len(h.free); n > 0 {
 		slot = h.free[n-1]
@@ -667,8 +666,10 @@ func (h *timerHeap) push(t *fakeTimer) {
 		h.slots = append(grow(h.slots), heapSlot{t: t})
 	}
 	t.slot = slot
-	h.entries = append(grow(h.entries), heapEntry{t.when, t.seq, slot})
-	h.count.Add(1)
+	h.entries = append(grow(h.entries), heapEntry{when, seq, slot})
+	if len(h.entries) == maxCallSites {
+		h.full.Store(true)
+	}
 	h.up(len(h.entries) - 1)
 }
 
@@ -699,7 +700,9 @@ func (h *timerHeap) pop() *fakeTimer {
 	e := es[last]
 	es = es[:last]
 	h.entries = es
-	h.count.Add(-1)
+	if len(h.entries) == maxCallSites-1 {
+		h.full.Store(false)
+	}
 	if last == 0 {
 		return t
 	}
@@ -736,7 +739,9 @@ func (h *timerHeap) remove(i int32) {
 		h.slots[h.entries[i].slot].pos = i
 	}
 	h.entries = h.entries[:last]
-	h.count.Add(-1)
+	if len(h.entries) == maxCallSites-1 {
+		h.full.Store(false)
+	}
 	if i != last && !h.down(i) {
 		h.up(int(i))
 	}

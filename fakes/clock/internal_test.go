@@ -9,3 +9,19 @@ func TestCancelCtxKeyFound(t *testing.T) {
 		t.Fatal("the probe did not find context's cancelCtxKey: context.Cause on a fake context would answer for its parent")
 	}
 }
+
+// Arming numbers wrap around; the order of two numbers close together
+// survives the wrap.
+func TestSeqWrapsAround(t *testing.T) {
+	for _, c := range []struct {
+		a, b seq
+		want int
+	}{
+		{1, 2, -1}, {2, 1, 1}, {7, 7, 0},
+		{1<<32 - 1, 0, -1}, {0, 1<<32 - 1, 1}, {1<<32 - 5, 3, -1},
+	} {
+		if got := c.a.compare(c.b); got != c.want {
+			t.Errorf("seq(%d).compare(%d) = %d, want %d", c.a, c.b, got, c.want)
+		}
+	}
+}

@@ -13,11 +13,12 @@ import (
 // When ctx ends, Serve closes ln (that is what wakes a blocked Accept),
 // waits until every handle call has returned, and returns nil. If Accept
 // fails for another reason, Serve closes ln, waits for its connections the
-// same way, and returns that error. Serve owns ln: it is closed when Serve
-// returns.
+// same way, and returns that error. Serve owns ln: it is closed, and the
+// Close has returned, by the time Serve returns.
 func Serve(ctx context.Context, ln net.Listener, handle ConnHandler) error {
 	// TODO(tcpserver): loop on ln.Accept(); serve each conn on a goroutine of
-	// its own (close it when handle returns); close ln when ctx ends; wait
-	// for the connections before returning.
+	// its own (close it when handle returns); close ln when ctx ends (and
+	// make sure that Close has returned: sync.OnceFunc); wait for the
+	// connections before returning.
 	panic("TODO(tcpserver): implement Serve in solutions/server/serve.go")
 }

@@ -14,14 +14,19 @@ import (
 // When ctx ends, Serve closes ln (that is what wakes a blocked Accept),
 // waits until every handle call has returned, and returns nil. If Accept
 // fails for another reason, Serve closes ln, waits for its connections the
-// same way, and returns that error. Serve owns ln: it is closed when Serve
-// returns.
+// same way, and returns that error. Serve owns ln: it is closed, and the
+// Close has returned, by the time Serve returns.
 func Serve(ctx context.Context, ln net.Listener, handle ConnHandler) error {
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
+	// Close may be called from two goroutines: the one ctx's end starts,
+	// and Serve's own on its way out. sync.OnceFunc closes once, and makes
+	// the second caller wait until the first Close has returned: Accept
+	// can fail before the Close that woke it is finished.
+	closeListener := sync.OnceFunc(func() { ln.Close() })
+	stop := context.AfterFunc(ctx, closeListener)
 	defer stop()
 	var conns sync.WaitGroup
 	defer conns.Wait() // runs last: after ln is closed
-	defer ln.Close()
+	defer closeListener()
 
 	for {
 		conn, err := ln.Accept()

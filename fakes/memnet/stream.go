@@ -270,7 +270,12 @@ func (s *Stream) write(b []byte) (int, error) {
 	if !s.writeBusy && s.state&(failing|delayed) == 0 {
 		direct := 0
 		if s.readerBuf != nil {
-			direct = min(len(b), s.handoffRoomLocked())
+			// Hand over only what fills the reader's buffer: a reader
+			// woken for less would return early with a small read, where
+			// one woken through the ring takes all that arrived meanwhile.
+			if room := s.handoffRoomLocked(); room > 0 && len(b) >= room {
+				direct = room
+			}
 		}
 		if len(b)-direct <= s.window-s.size {
 			// The common case: the Write fits in a waiting reader's

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"autoroute/internal/course"
 	"autoroute/internal/grader"
@@ -29,6 +30,10 @@ func runMap(_ context.Context, a *app, args []string) error {
 	fmt.Fprintln(a.out)
 	var next *course.Lesson
 	var nextExercise *course.Exercise
+	width := 0
+	for _, l := range a.course.Lessons {
+		width = max(width, utf8.RuneCountInString(l.Title.EN))
+	}
 	for i, l := range a.course.Lessons {
 		entry := store.Lessons[l.ID]
 		status := a.style.dim("not checked yet")
@@ -49,7 +54,8 @@ func runMap(_ context.Context, a *app, args []string) error {
 				status += a.style.dim(" (changed since)")
 			}
 		}
-		fmt.Fprintf(a.out, "  %02d %-10s %-46s %s\n", i+1, l.ID, l.Title.EN, status)
+		pad := strings.Repeat(" ", width-utf8.RuneCountInString(l.Title.EN))
+		fmt.Fprintf(a.out, "  %02d %-10s %s%s  %s\n", i+1, l.ID, l.Title.EN, pad, status)
 		if next == nil {
 			if e := firstUnfinished(l, entry); e != nil {
 				next, nextExercise = l, e

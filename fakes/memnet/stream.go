@@ -67,10 +67,11 @@ type Stream struct {
 	// readerBuf is the buffer of the reader blocked in Read. A writer
 	// copies straight into it, stores how much in readerGot and wakes the
 	// reader, which returns without taking mu again: one copy instead of
-	// two, and a cheaper wake-up. readerGot is atomic because that return
-	// does not take mu: the store publishes the copied bytes to the reader.
+	// two, and a cheaper wake-up. As that return does not take mu, the
+	// writer stores readerGot atomically, publishing the copied bytes; the
+	// reader clears it under mu before it waits.
 	readerBuf []byte
-	readerGot atomic.Int64
+	readerGot int64
 
 	// A blocked reader or writer sets its waiting flag and waits on its
 	// Cond. Whoever changes what it waits for clears the flag and sets
@@ -138,6 +139,12 @@ func (s *Stream) set(bits state, on bool) {
 // read is Conn.Read on the receiving end, with unwrapped errors.
 func (s *Stream) read(b []byte) (int, error) {
 	s.mu.Lock()
+	if s.state&(readDone|stalled|delayed) == 0 && s.size > 0 && len(b) > 0 {
+		// The common case: bytes are buffered and nothing is unusual.
+		n := s.takeLocked(b, s.size+len(s.pending))
+		s.unlock()
+		return n, nil
+	}
 	n, blocked, err := s.tryReadLocked(b)
 	if !blocked {
 		s.unlock()
@@ -156,12 +163,11 @@ func (s *Stream) read(b []byte) (int, error) {
 		}
 	}
 	for {
-		s.readerWaiting, s.readerBuf = true, b
-		s.readerGot.Store(0)
+		s.readerWaiting, s.readerBuf, s.readerGot = true, b, 0
 		s.readerWake.Wait() // releases mu and returns without it
 		// Whoever woke us cleared readerBuf first, so no writer touches b
 		// or readerGot again until we wait again.
-		if n := s.readerGot.Load(); n > 0 {
+		if n := atomic.LoadInt64(&s.readerGot); n > 0 {
 			s.readLock.Unlock()
 			return int(n), nil
 		}
@@ -384,7 +390,7 @@ func (s *Stream) handoffLocked(p []byte) int {
 		return 0
 	}
 	copy(s.readerBuf, p[:k])
-	s.readerGot.Store(int64(k))
+	atomic.StoreInt64(&s.readerGot, int64(k))
 	s.sent += uint64(k)
 	s.received += uint64(k)
 	s.wakeReaderLocked()

@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -107,6 +109,24 @@ func TestTamperedLessonsScoreNothingAndNameTheFiles(t *testing.T) {
 	assert.Equal(t, grader.LessonTampered, l.Status)
 	assert.Zero(t, l.Score)
 	assert.Equal(t, []string{"specs/clean/gone_test.go (removed)", "specs/clean/suite_test.go (added)", "specs/clean/work_test.go (edited)"}, l.Tampered)
+}
+
+func TestAFuzzFindingIsNotTampering(t *testing.T) {
+	sums, err := grader.ComputeSums(fixtures)
+	require.NoError(t, err)
+	delete(sums, "specs/clean/testdata/fuzz/FuzzX/found")
+	dir := filepath.Join(fixtures, "specs", "clean", "testdata", "fuzz", "FuzzX")
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	t.Cleanup(func() { os.RemoveAll(filepath.Join(fixtures, "specs", "clean", "testdata")) })
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "found"), []byte("go test fuzz v1\n"), 0o644))
+
+	c, err := course.Load(fixtures)
+	require.NoError(t, err)
+	l, err := c.Lesson("clean")
+	require.NoError(t, err)
+	changed, err := sums.Changed(fixtures, l)
+	require.NoError(t, err)
+	assert.Empty(t, changed)
 }
 
 func TestThePristineChecksumsAreCurrent(t *testing.T) {

@@ -3,6 +3,7 @@ package clock_test
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"testing"
 	"time"
 
@@ -85,6 +86,7 @@ func forEach(b *testing.B, run func(b *testing.B, l lib, n int)) {
 					b.Skipf("%s with %d timers takes minutes; set BENCH_SLOW=1 to run it", l.name, n)
 				}
 				b.ReportAllocs()
+				runtime.GC() // start from the same heap, whatever ran before
 				run(b, l, n)
 			})
 		}
@@ -131,6 +133,7 @@ func BenchmarkTicker(b *testing.B) {
 	for _, l := range libs {
 		b.Run("lib="+l.name+"/periods=1000", func(b *testing.B) {
 			b.ReportAllocs()
+			runtime.GC()
 			for b.Loop() {
 				c := l.new()
 				ch, stop := c.newTicker(time.Millisecond)

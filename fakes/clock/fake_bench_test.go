@@ -50,3 +50,16 @@ func BenchmarkFake_Arm10k(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkFake_Advance10kArmed(b *testing.B) {
+	const n = 10_000
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		f := clock.NewFake()
+		for i := range n {
+			f.NewTimer(time.Duration(1+(i*7919)%n) * time.Millisecond)
+		}
+		b.StartTimer()
+		f.Advance((n + 1) * time.Millisecond)
+	}
+}

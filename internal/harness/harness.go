@@ -399,6 +399,20 @@ func GoroutinesStartedBy(pkg string) []gleak.Goroutine {
 	return started
 }
 
+// ListGoroutinesStartedBy describes, one per line, the goroutines that
+// package pkg started since the current spec began, for a failure message;
+// "(none)" when there are none.
+func ListGoroutinesStartedBy(pkg string) string {
+	var b strings.Builder
+	for _, g := range GoroutinesStartedBy(pkg) {
+		b.WriteString("  " + g.String() + "\n")
+	}
+	if b.Len() == 0 {
+		return "  (none)\n"
+	}
+	return b.String()
+}
+
 // WaitFor waits, within ctx, for a fact the spec needs before it can go
 // on, such as "the code armed a 1s timer": wait blocks until the fact
 // holds. If the learner's call returns or panics first, or the budget runs

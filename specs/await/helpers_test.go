@@ -3,7 +3,6 @@ package await_test
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -289,18 +288,6 @@ func (j *job[T]) run(ctx context.Context) (T, error) {
 
 // Release lets a job of no duration return its value and error.
 func (j *job[T]) Release() { j.releaseOnce.Do(func() { close(j.release) }) }
-
-// goroutineList describes the goroutines the learner's package started.
-func goroutineList() string {
-	var b strings.Builder
-	for _, g := range harness.GoroutinesStartedBy(learnerPackage) {
-		b.WriteString("  " + g.String() + "\n")
-	}
-	if b.Len() == 0 {
-		return "  (none)\n"
-	}
-	return b.String()
-}
 
 // expect waits, within half the budget, for a fact about the clock that no
 // single call of the learner's is responsible for (the work of an eager

@@ -20,7 +20,7 @@ var _ = Describe("lazy", Label("lazy"), func() {
 		Expect(harness.GoroutinesStartedBy(learnerPackage)).To(BeEmpty(),
 			"future.Lazy returned, and nobody has awaited its future yet, but your package started goroutines:\n%s"+
 				"A lazy future is only a value until its first Await, like a Rust future nobody polls: it costs "+
-				"no goroutine and does not call its work. Start the goroutine inside f.start. %s", goroutineList(), harness.See("lazy"))
+				"no goroutine and does not call its work. Start the goroutine inside f.start. %s", harness.ListGoroutinesStartedBy(learnerPackage), harness.See("lazy"))
 		Expect(work.calls.Load()).To(BeZero(),
 			"future.Lazy called its work before anyone awaited the future. %s", harness.See("lazy"))
 

@@ -20,7 +20,7 @@ var _ = Describe("lanes", Label("lanes"), func() {
 
 		Expect(harness.GoroutinesStartedBy(learnerPackage)).To(HaveLen(3),
 			"New(Config{Lanes: 3}) should start three lanes: three goroutines, started by New, that take tasks "+
-				"from the queue. These goroutines are running now:\n%s %s", goroutineList(), harness.See("lanes"))
+				"from the queue. These goroutines are running now:\n%s %s", harness.ListGoroutinesStartedBy(learnerPackage), harness.See("lanes"))
 	}, harness.Timeout)
 
 	It("runs at most Lanes tasks at once, on the lanes and not on a goroutine per task", func(ctx SpecContext) {
@@ -44,7 +44,7 @@ var _ = Describe("lanes", Label("lanes"), func() {
 		Expect(harness.GoroutinesStartedBy(learnerPackage)).To(HaveLen(3),
 			"With 3 lanes and 9 tasks spawned, the executor should still have exactly 3 goroutines: a lane "+
 				"takes the next task only when its current one is done. These goroutines are running now:\n%s %s",
-			goroutineList(), harness.See("lanes"))
+			harness.ListGoroutinesStartedBy(learnerPackage), harness.See("lanes"))
 
 		for round := range 3 {
 			Expect(clk.WaitForSleepers(ctx, 3)).To(Succeed(),
@@ -103,15 +103,3 @@ var _ = Describe("lanes", Label("lanes"), func() {
 		}
 	}, harness.Timeout)
 })
-
-// goroutineList describes the goroutines the learner's package started.
-func goroutineList() string {
-	var list string
-	for _, g := range harness.GoroutinesStartedBy(learnerPackage) {
-		list += "  " + g.String() + "\n"
-	}
-	if list == "" {
-		return "  (none)\n"
-	}
-	return list
-}

@@ -65,6 +65,6 @@ var _ = Describe("panics", Label("panics"), func() {
 			"One lane survived, the other did not. "+harness.See("panics"))
 		close(release)
 		Expect(harness.GoroutinesStartedBy(learnerPackage)).To(HaveLen(2),
-			"After 20 panics, the executor should still have its 2 lanes and no more. These goroutines are running now:\n%s", goroutineList())
+			"After 20 panics, the executor should still have its 2 lanes and no more. These goroutines are running now:\n%s", harness.ListGoroutinesStartedBy(learnerPackage))
 	}, harness.Timeout)
 })

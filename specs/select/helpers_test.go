@@ -117,19 +117,6 @@ func blocked(state string) bool {
 	return false
 }
 
-// goroutineList describes the goroutines the learner's package started
-// during the spec.
-func goroutineList() string {
-	var b strings.Builder
-	for _, g := range harness.GoroutinesStartedBy(learnerPackage) {
-		b.WriteString("  " + g.String() + "\n")
-	}
-	if b.Len() == 0 {
-		return "  (none)\n"
-	}
-	return b.String()
-}
-
 // send sends v on ch for the spec, failing with what and hint if nobody
 // takes it within the budget.
 func send[T any](ctx context.Context, ch chan<- T, v T, what, hint string) {

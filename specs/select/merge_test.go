@@ -157,7 +157,7 @@ var _ = Describe("merge", Label("merge"), func() {
 		if left := harness.GoroutinesStartedBy(learnerPackage); len(left) > 0 {
 			Fail(fmt.Sprintf("Merge held a value nobody would read, and the spec cancelled its context. These goroutines "+
 				"of Merge's are still there, blocked:\n%sA send nobody receives blocks forever: send in a select that "+
-				"also waits on ctx.Done(). %s", goroutineList(), harness.See("merge")))
+				"also waits on ctx.Done(). %s", harness.ListGoroutinesStartedBy(learnerPackage), harness.See("merge")))
 		}
 	}, harness.Timeout)
 })

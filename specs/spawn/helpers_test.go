@@ -68,16 +68,3 @@ func pause(ctx context.Context, clk clock.Clock, d time.Duration) bool {
 		return false
 	}
 }
-
-// goroutineList describes the goroutines the learner's package started
-// during the spec.
-func goroutineList() string {
-	var list string
-	for _, g := range harness.GoroutinesStartedBy(learnerPackage) {
-		list += "  " + g.String() + "\n"
-	}
-	if list == "" {
-		return "  (none)\n"
-	}
-	return list
-}

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -244,17 +243,4 @@ func startReadAll(conn net.Conn) *harness.Call[string] {
 // reset: the server closed the connection.
 func ended(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
-}
-
-// goroutineList describes the goroutines the learner's package started
-// during the spec.
-func goroutineList() string {
-	var b strings.Builder
-	for _, g := range harness.GoroutinesStartedBy(learnerPackage) {
-		b.WriteString("  " + g.String() + "\n")
-	}
-	if b.Len() == 0 {
-		return "  (none)\n"
-	}
-	return b.String()
 }

@@ -144,7 +144,7 @@ var _ = Describe("limits", Label("limits"), func() {
 			func(ctx context.Context) error { return clk.WaitForTimer(ctx, server.RefuseTimeout) })
 		Expect(harness.GoroutinesStartedBy(learnerPackage)).To(BeEmpty(), "Limit started goroutines to refuse a "+
 			"client: refusing must happen on the accepting goroutine, or a flood of clients that never read costs a "+
-			"goroutine each. Started:\n%s%s", goroutineList(), harness.See("limits"))
+			"goroutine each. Started:\n%s%s", harness.ListGoroutinesStartedBy(learnerPackage), harness.See("limits"))
 
 		clk.Advance(server.RefuseTimeout)
 		rest := startReadAll(mute)

@@ -1,0 +1,97 @@
+// Package executor is an alternative solution of lesson 01, kept beside the
+// reference so that the specs accept more than one correct design. Here a
+// read-write lock is the gate of the on-ramp (every Spawn holds it for
+// reading while it sends; Shutdown takes it for writing, which waits the
+// senders out), the counters and the count of live lanes are atomics,
+// and the shutdown deadline is a context on the executor's clock.
+//
+// Package executor is the highway of lesson 01: a small task executor with a
+// fixed number of lanes (worker goroutines), a bounded queue where tasks wait
+// for a lane, panic isolation, a graceful shutdown with a deadline, and
+// metrics. Go's runtime already schedules goroutines for you; this is the
+// part of a runtime that Go hides, built by hand so you can see it.
+//
+// This file is given: the types every exercise shares. The exercises are in
+// the other files, one file each.
+package executor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"autoroute/fakes/clock"
+)
+
+// Task is a unit of work: a car on the highway. Its context is cancelled
+// when the executor gives up on it (a shutdown whose deadline passed).
+type Task func(ctx context.Context)
+
+// Errors the executor returns. Compare with errors.Is.
+var (
+	ErrInvalidConfig   = errors.New("executor: invalid config")
+	ErrQueueFull       = errors.New("executor: queue full")
+	ErrClosed          = errors.New("executor: shut down")
+	ErrTaskPanicked    = errors.New("executor: task panicked")
+	ErrShutdownTimeout = errors.New("executor: shutdown deadline passed, running tasks were cancelled")
+)
+
+// Config says how big the highway is.
+type Config struct {
+	// Lanes is the number of workers, so the number of tasks that run at
+	// once. 1 gives the current-thread flavour: tasks run one at a time, in
+	// the order they were spawned. Must be at least 1.
+	Lanes int
+	// Queue is how many spawned tasks may wait for a free lane. 0 means a
+	// task is handed straight to an idle lane. Must not be negative.
+	Queue int
+	// Clock measures the shutdown deadline. Nil means clock.Real().
+	Clock clock.Clock
+	// OnPanic, if set, is told about every task that panicked.
+	OnPanic func(*PanicError)
+}
+
+// PanicError reports a task that panicked: the value it panicked with and
+// the stack where it did. It matches ErrTaskPanicked with errors.Is.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+func (p *PanicError) Error() string { return fmt.Sprintf("executor: task panicked: %v", p.Value) }
+
+// Is makes errors.Is(err, ErrTaskPanicked) true for a *PanicError.
+func (p *PanicError) Is(target error) bool { return target == ErrTaskPanicked }
+
+// Metrics is a snapshot of what the executor has done.
+type Metrics struct {
+	Spawned   int // tasks accepted by Spawn or TrySpawn
+	Queued    int // tasks waiting for a lane right now
+	Running   int // tasks running right now
+	Completed int // tasks that returned
+	Panicked  int // tasks that panicked
+}
+
+// Executor runs tasks on a fixed number of lanes. Create it with New and
+// stop it with Shutdown.
+type Executor struct {
+	cfg   Config
+	clock clock.Clock
+
+	queue   chan Task          // tasks waiting for a lane; closed by Shutdown once the gate is shut
+	ctx     context.Context    // the context every task receives
+	cancel  context.CancelFunc // cancels ctx
+	closing chan struct{}      // closed when Shutdown starts: blocked Spawns give up
+	stopped chan struct{}      // closed by the last lane to exit
+
+	// gate is held for reading by every Spawn and TrySpawn for as long as
+	// it may send on queue; Shutdown holds it for writing to close queue.
+	gate   sync.RWMutex
+	closed atomic.Bool
+
+	alive atomic.Int32 // lanes still running
+
+	spawned, running, completed, panicked atomic.Int64
+}

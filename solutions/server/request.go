@@ -13,15 +13,19 @@ import "bufio"
 //     reading further;
 //   - ErrBadRequest for a malformed request line ("METHOD TARGET
 //     HTTP/1.x", single spaces), header line ("Name: value") or
-//     Content-Length (digits only; several must agree);
-//   - ErrBodyTooLarge when Content-Length is over MaxBodyBytes, before
-//     reading a byte of the body;
+//     Content-Length (not plain digits, or several that disagree);
+//   - ErrBodyTooLarge when Content-Length is plain digits over
+//     MaxBodyBytes, however many digits (too many for an int64
+//     included), before reading a byte of the body;
 //   - ErrNotImplemented for a Transfer-Encoding header (chunked bodies are
 //     not read here);
 //   - io.EOF if the connection ended before the request began, and
 //     io.ErrUnexpectedEOF if it ended in the middle of it.
 //
 // Lines end with "\r\n"; a bare "\n" is accepted too, as RFC 9112 allows.
+// Header names are case-insensitive: each is kept under its canonical key
+// ("content-length" as "Content-Length"), and the checks above hold
+// whatever the case the client wrote.
 func ReadRequest(r *bufio.Reader) (*Request, error) {
 	// TODO(tcpserver): read the head line by line (r.ReadSlice('\n') gives
 	// at most a buffer's worth: count every byte against MaxHeaderBytes),

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/textproto"
 	"strconv"
 	"strings"
 	"testing"
@@ -117,6 +118,9 @@ func checkAccepted(t *testing.T, raw []byte, o outcome) {
 		t.Fatalf("ReadRequest(%q) read a body of %d bytes without a Content-Length", raw, len(req.Body))
 	}
 	for name, values := range req.Header {
+		if canonical := textproto.CanonicalMIMEHeaderKey(name); canonical != name {
+			t.Fatalf("ReadRequest(%q) kept a header under %q, not its canonical key %q", raw, name, canonical)
+		}
 		for _, v := range values {
 			if strings.ContainsAny(v, "\r\n\x00") {
 				t.Fatalf("ReadRequest(%q) accepted header %s with the value %q", raw, name, v)

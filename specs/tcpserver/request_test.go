@@ -112,8 +112,8 @@ var _ = Describe("request", Label("request"), func() {
 			"POST / HTTP/1.1\r\nContent-Length: +5\r\n\r\nhello",
 			"POST / HTTP/1.1\r\nContent-Length: 0x10\r\n\r\n",
 			"POST / HTTP/1.1\r\nContent-Length: \r\n\r\n",
-			"POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n",
 			"POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+			"POST / HTTP/1.1\r\ncontent-length: 3\r\nCONTENT-LENGTH: 4\r\n\r\nabcd",
 		} {
 			got := readString(ctx, text)
 			Expect(got.err).To(MatchError(server.ErrBadRequest), "ReadRequest on %s should fail with an error wrapping "+
@@ -158,14 +158,59 @@ var _ = Describe("request", Label("request"), func() {
 
 		Expect(readString(ctx, fmt.Sprintf("POST / HTTP/1.1\r\nContent-Length: %d\r\n\r\n", server.MaxBodyBytes+1)).err).
 			To(MatchError(server.ErrBodyTooLarge), "Content-Length: MaxBodyBytes+1 is too large. %s", harness.See("request"))
+		huge := "POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n"
+		got := readString(ctx, huge)
+		Expect(got.err).To(MatchError(server.ErrBodyTooLarge), "ReadRequest on %s: 23 plain digits are a number, "+
+			"too large for an int64 and far over MaxBodyBytes: the rule is ErrBodyTooLarge (413) for plain digits over "+
+			"the limit, however many there are, and ErrBadRequest (400) only for what is not plain digits. Got %v. %s",
+			quote(huge), got.err, harness.See("request"))
 		body := strings.Repeat("b", server.MaxBodyBytes)
-		got := readString(ctx, fmt.Sprintf("POST / HTTP/1.1\r\nContent-Length: %d\r\n\r\n%s", server.MaxBodyBytes, body))
+		got = readString(ctx, fmt.Sprintf("POST / HTTP/1.1\r\nContent-Length: %d\r\n\r\n%s", server.MaxBodyBytes, body))
 		Expect(got.err).NotTo(HaveOccurred(), "A body of exactly MaxBodyBytes is allowed. %s", harness.See("request"))
 		Expect(got.req.Body).To(HaveLen(server.MaxBodyBytes))
 
 		Expect(readString(ctx, "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n").err).
 			To(MatchError(server.ErrNotImplemented), "This server reads no chunked bodies: a Transfer-Encoding header "+
 				"should get ErrNotImplemented (501), never be ignored (that is how requests get smuggled). %s", harness.See("request"))
+	}, harness.Timeout)
+
+	It("matches header names in any case, and keeps each under its canonical key", func(ctx SpecContext) {
+		// Two requests back to back: if the lower-case content-length is
+		// missed, its body is left in the reader and read as the next request.
+		br := bufio.NewReader(strings.NewReader("POST /lower HTTP/1.1\r\nhost: example.com\r\ncontent-length: 5\r\n" +
+			"x-request-ID: 7\r\n\r\nhelloGET /next HTTP/1.1\r\n\r\n"))
+		got := readRequest(ctx, br, "a POST whose header names are in lower case")
+		Expect(got.err).NotTo(HaveOccurred(), "Header names are case-insensitive (RFC 9110): \"content-length: 5\" is a "+
+			"Content-Length. %s", harness.See("request"))
+		Expect(string(got.req.Body)).To(Equal("hello"), "The request said \"content-length: 5\", in lower case, as clients "+
+			"may: ReadRequest should read its 5-byte body. A name compared as written lets a body slip past the "+
+			"framing checks, and the server reads it as the next request. %s", harness.See("request"))
+		keys := make([]string, 0, len(got.req.Header))
+		for k := range got.req.Header {
+			keys = append(keys, k)
+		}
+		Expect(keys).To(ConsistOf("Host", "Content-Length", "X-Request-Id"), "Request.Header keeps each field under "+
+			"its canonical key (textproto.CanonicalMIMEHeaderKey), so that a lookup finds it whatever case the "+
+			"client wrote. %s", harness.See("request"))
+		next := readRequest(ctx, br, "the request after the lower-case one")
+		Expect(next.err).NotTo(HaveOccurred(), "%s", harness.See("request"))
+		Expect(next.req.Target).To(Equal("/next"), "The body announced by \"content-length\" must be consumed, so "+
+			"that the next request starts where it ends. %s", harness.See("request"))
+
+		for _, c := range []struct {
+			text string
+			want error
+		}{
+			{"POST / HTTP/1.1\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", server.ErrNotImplemented},
+			{"POST / HTTP/1.1\r\nTRANSFER-ENCODING: chunked\r\n\r\n0\r\n\r\n", server.ErrNotImplemented},
+			{"POST / HTTP/1.1\r\nCONTENT-LENGTH: 99999\r\n\r\n", server.ErrBodyTooLarge},
+			{"POST / HTTP/1.1\r\ncontent-length: 1e3\r\n\r\n", server.ErrBadRequest},
+		} {
+			got := readString(ctx, c.text)
+			Expect(got.err).To(MatchError(c.want), "ReadRequest on %s should fail with %v, as it would with the "+
+				"name written the usual way: the framing checks hold whatever the case. Got request %+v and error %v. %s",
+				quote(c.text), c.want, got.req, got.err, harness.See("request"))
+		}
 	}, harness.Timeout)
 
 	It("tells a client that hung up early from one that never came: io.EOF, or io.ErrUnexpectedEOF", func(ctx SpecContext) {

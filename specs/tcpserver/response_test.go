@@ -6,6 +6,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"syscall"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -90,6 +91,36 @@ var _ = Describe("response", Label("response"), func() {
 		Expect(out.String()).NotTo(ContainSubstring("chunked"), "Transfer-Encoding is framing, WriteResponse's to write (and it does not chunk). %s", harness.See("response"))
 		Expect(got.close).To(BeTrue(), "Response.Close is true: the response should say \"Connection: close\". Written:\n%q\n%s", out.String(), harness.See("response"))
 		Expect(got.body).To(Equal("four"))
+
+		// A handler may fill the map by hand, in any case: the names are
+		// still the framing's.
+		got, out = write(ctx, server.Response{
+			Status: http.StatusOK,
+			Header: http.Header{"content-length": {"999"}, "TRANSFER-ENCODING": {"chunked"}, "connection": {"close"}, "X-Kept": {"yes"}},
+			Body:   []byte("five!"),
+		})
+		Expect(got.err).NotTo(HaveOccurred(), "net/http could not read:\n%q\n%s", out.String(), harness.See("response"))
+		Expect(strings.Count(strings.ToLower(out.String()), "content-length")).To(Equal(1), "The handler set "+
+			"\"content-length\" in lower case, straight into the map: header names are case-insensitive, so it is "+
+			"still a Content-Length, and still WriteResponse's alone to write. Compare names with "+
+			"http.CanonicalHeaderKey. Written:\n%q\n%s", out.String(), harness.See("response"))
+		Expect(strings.ToLower(out.String())).NotTo(ContainSubstring("chunked"), "\"TRANSFER-ENCODING\" is "+
+			"Transfer-Encoding, whatever its case. Written:\n%q\n%s", out.String(), harness.See("response"))
+		Expect(got.close).To(BeFalse(), "Response.Close is false: a \"connection: close\" from the handler's map must "+
+			"not be written (the framing is the server's). Written:\n%q\n%s", out.String(), harness.See("response"))
+		Expect(got.header.Get("X-Kept")).To(Equal("yes"), "Other headers stay.")
+		Expect(got.body).To(Equal("five!"))
+	}, harness.Timeout)
+
+	It("returns the error of the Write that failed", func(ctx SpecContext) {
+		w := &failing{err: syscall.EPIPE}
+		err := harness.Go("server.WriteResponse(w, resp)", func() error {
+			return server.WriteResponse(w, server.Response{Status: http.StatusOK, Body: []byte("lost\n")})
+		}).Wait(ctx)
+		Expect(w.writes).To(BeNumerically(">", 0), "WriteResponse did not write at all. %s", harness.See("response"))
+		Expect(err).To(MatchError(syscall.EPIPE), "Every Write to this writer fails with EPIPE (the client went "+
+			"away): WriteResponse should return that error, so that ServeConn stops serving a connection it "+
+			"can no longer answer on. It returned %v. %s", err, harness.See("response"))
 	}, harness.Timeout)
 
 	It("keeps a header value on its line: a CR or LF in it cannot add a header", func(ctx SpecContext) {
@@ -127,20 +158,37 @@ var _ = Describe("response", Label("response"), func() {
 	}, harness.Timeout)
 
 	It("closes after the response when the client asks: Connection: close, or HTTP/1.0", func(ctx SpecContext) {
-		for _, request := range []string{
-			"GET / HTTP/1.1\r\nConnection: close\r\n\r\n",
-			"GET / HTTP/1.0\r\n\r\n",
-		} {
+		for _, request := range closingRequests {
 			clk := clock.NewFake()
 			client, srv := pipe(memnet.New(memnet.WithClock(clk)))
 			serve := startServeConn(ctx, server.New(config(clk, ok)), srv)
 			send(client, request)
 			got := awaitReply(ctx, serve, bufio.NewReader(client), "a response to "+request)
 			Expect(got.status).To(Equal(http.StatusOK))
-			Expect(got.close).To(BeTrue(), "For %q the response should say \"Connection: close\" (req.WantsClose() "+
-				"tells you): then the client knows not to send another request. %s", request, harness.See("response"))
+			Expect(got.close).To(BeTrue(), "For %q the response should say \"Connection: close\": then the client "+
+				"knows not to send another request. Connection is a list of case-insensitive tokens, under a "+
+				"case-insensitive name, possibly on several lines: req.WantsClose() reads it all. %s", request, harness.See("response"))
 			harness.Receive(ctx, serve.Done(), "ServeConn to return after answering "+request,
 				"A response with Close set ends the connection. "+harness.See("response"))
+		}
+	}, harness.Timeout)
+
+	It("keeps the connection alive when no Connection token is close", func(ctx SpecContext) {
+		for _, request := range keptRequests {
+			clk := clock.NewFake()
+			client, srv := pipe(memnet.New(memnet.WithClock(clk)))
+			serve := startServeConn(ctx, server.New(config(clk, ok)), srv)
+			br := bufio.NewReader(client)
+			send(client, request)
+			got := awaitReply(ctx, serve, br, "a response to "+quote(request))
+			Expect(got.err).NotTo(HaveOccurred(), "%s", harness.See("response"))
+			Expect(got.close).To(BeFalse(), "For %s the response should not say \"Connection: close\": no token of the "+
+				"Connection header is close, and HTTP/1.1 keeps connections alive. %s", quote(request), harness.See("response"))
+			send(client, "GET /again HTTP/1.1\r\n\r\n")
+			again := awaitReply(ctx, serve, br, "a response to a second request on the same connection, after "+quote(request))
+			Expect(again.err).NotTo(HaveOccurred(), "After answering %s, ServeConn should have kept the connection for "+
+				"the next request. %s", quote(request), harness.See("response"))
+			Expect(again.body).To(Equal("GET /again\n"))
 		}
 	}, harness.Timeout)
 
@@ -190,3 +238,33 @@ var _ = Describe("response", Label("response"), func() {
 		Expect(awaitReply(ctx, serve, bufio.NewReader(client), "the same server to answer the next client").status).To(Equal(http.StatusOK))
 	}, harness.Timeout)
 })
+
+// closingRequests ask for the connection to close after their response.
+// Connection is a comma-separated list of case-insensitive tokens, under a
+// case-insensitive name, and may come on several lines (RFC 9110, 7.6.1).
+var closingRequests = []string{
+	"GET / HTTP/1.1\r\nConnection: close\r\n\r\n",
+	"GET / HTTP/1.1\r\nConnection: Close\r\n\r\n",
+	"GET / HTTP/1.1\r\nconnection: CLOSE\r\n\r\n",
+	"GET / HTTP/1.1\r\nConnection: keep-alive, close\r\n\r\n",
+	"GET / HTTP/1.1\r\nConnection: keep-alive\r\nConnection: close\r\n\r\n",
+	"GET / HTTP/1.0\r\n\r\n",
+}
+
+// keptRequests leave the connection open for the next request.
+var keptRequests = []string{
+	"GET / HTTP/1.1\r\n\r\n",
+	"GET / HTTP/1.1\r\nConnection: keep-alive\r\n\r\n",
+	"GET / HTTP/1.1\r\nConnection: Keep-Alive, X-Trace\r\n\r\n",
+}
+
+// failing is an io.Writer whose every Write fails with err.
+type failing struct {
+	err    error
+	writes int
+}
+
+func (f *failing) Write(p []byte) (int, error) {
+	f.writes++
+	return 0, f.err
+}

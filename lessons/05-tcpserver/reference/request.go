@@ -22,15 +22,19 @@ import (
 //     reading further;
 //   - ErrBadRequest for a malformed request line ("METHOD TARGET
 //     HTTP/1.x", single spaces), header line ("Name: value") or
-//     Content-Length (digits only; several must agree);
-//   - ErrBodyTooLarge when Content-Length is over MaxBodyBytes, before
-//     reading a byte of the body;
+//     Content-Length (not plain digits, or several that disagree);
+//   - ErrBodyTooLarge when Content-Length is plain digits over
+//     MaxBodyBytes, however many digits (too many for an int64
+//     included), before reading a byte of the body;
 //   - ErrNotImplemented for a Transfer-Encoding header (chunked bodies are
 //     not read here);
 //   - io.EOF if the connection ended before the request began, and
 //     io.ErrUnexpectedEOF if it ended in the middle of it.
 //
 // Lines end with "\r\n"; a bare "\n" is accepted too, as RFC 9112 allows.
+// Header names are case-insensitive: each is kept under its canonical key
+// ("content-length" as "Content-Length"), and the checks above hold
+// whatever the case the client wrote.
 func ReadRequest(r *bufio.Reader) (*Request, error) {
 	lines, err := readHead(r)
 	if err != nil {
@@ -174,14 +178,16 @@ func readBody(r *bufio.Reader, req *Request) error {
 }
 
 // parseLength reads a Content-Length: decimal digits, nothing else (no
-// sign, no spaces), and no number that overflows.
+// sign, no spaces), or ErrBadRequest. Plain digits are a number however
+// many there are: one too big for an int64 is over MaxBodyBytes, so
+// ErrBodyTooLarge.
 func parseLength(v string) (int64, error) {
 	if v == "" || strings.ContainsFunc(v, func(r rune) bool { return r < '0' || r > '9' }) {
 		return 0, fmt.Errorf("%w: Content-Length %q", ErrBadRequest, v)
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%w: Content-Length %q", ErrBadRequest, v)
+	if err != nil { // digits only: the one way to fail is a number out of range
+		return 0, fmt.Errorf("%w: Content-Length %s", ErrBodyTooLarge, v)
 	}
 	return n, nil
 }

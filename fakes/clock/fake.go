@@ -108,7 +108,9 @@ type Pending struct {
 }
 
 // ArmedAt returns the file:line of the code that armed (or last reset) the
-// timer: the first caller outside this package. To keep arming cheap, call
+// timer: the first caller outside this package and the kit's other fakes
+// (a deadline fakes/memnet arms for a SetReadDeadline names the line that
+// called SetReadDeadline). To keep arming cheap, call
 // sites are recorded while fewer than 1024 timers are pending; a timer armed
 // beyond that says so instead.
 func (p Pending) ArmedAt() string { return callSite(p.pcs[:]) }
@@ -586,8 +588,74 @@ type stack [2]uintptr
 // so that the unwinder walks as few frames as possible: it is most of the
 // cost of arming a timer. s must be zero: the frames that do not exist are
 // left zero.
+//
+// When the caller is itself part of the kit's fakes (fakes/memnet arming a
+// deadline for a SetReadDeadline, say), the second frame is replaced by the
+// first frame outside them, so that ArmedAt names the code that asked the
+// fake for it rather than the fake's own line. That deeper walk is paid only
+// by timers the fakes arm.
 func (s *stack) record(skip int) {
 	runtime.Callers(2+skip, s[:])
+	if s[1] == 0 || !inFakes(s[1]) {
+		return
+	}
+	var deep [24]uintptr
+	n := runtime.Callers(2+skip, deep[:])
+	for _, pc := range deep[1:n] {
+		if !inFakes(pc) {
+			s[1] = pc
+			return
+		}
+	}
+	if n > 1 {
+		s[1] = deep[n-1]
+	}
+}
+
+// fakesPrefix starts the name of every function of the kit's fakes.
+const fakesPrefix = "autoroute/fakes/"
+
+// fakePCs caches, per program counter, whether it lies in a function of the
+// fakes (not counting their tests).
+var fakePCs sync.Map // uintptr -> bool
+
+// inFakes reports whether the frame that returns to pc belongs to one of the
+// kit's fakes. A frame that the fakes were inlined into belongs to its
+// outermost function: the caller's.
+func inFakes(pc uintptr) bool {
+	if v, ok := fakePCs.Load(pc); ok {
+		return v.(bool)
+	}
+	frames := runtime.CallersFrames([]uintptr{pc})
+	var outer string
+	for {
+		fr, more := frames.Next()
+		outer = fr.Function
+		if !more {
+			break
+		}
+	}
+	in := isFakesFunc(outer)
+	fakePCs.Store(pc, in)
+	return in
+}
+
+// isFakesFunc reports whether fn, a function's full name, is in one of the
+// kit's fakes packages; their external tests (package clock_test) are
+// callers like any other.
+func isFakesFunc(fn string) bool {
+	rest, ok := strings.CutPrefix(fn, fakesPrefix)
+	if !ok {
+		return false
+	}
+	if i := strings.IndexByte(rest, '['); i >= 0 {
+		rest = rest[:i]
+	}
+	pkg := rest
+	if i := strings.IndexByte(rest[strings.LastIndexByte(rest, '/')+1:], '.'); i >= 0 {
+		pkg = rest[:strings.LastIndexByte(rest, '/')+1+i]
+	}
+	return !strings.HasSuffix(pkg, "_test")
 }
 
 // addSat returns at+d, saturating instead of overflowing.
@@ -614,7 +682,7 @@ func callSite(pcs []uintptr) string {
 	frames := runtime.CallersFrames(pcs)
 	for {
 		fr, more := frames.Next()
-		if !strings.HasPrefix(fr.Function, thisPackage) && !strings.HasPrefix(fr.Function, "context.") {
+		if !strings.HasPrefix(fr.Function, thisPackage) && !isFakesFunc(fr.Function) && !strings.HasPrefix(fr.Function, "context.") {
 			return fmt.Sprintf("%s:%d", fr.File, fr.Line)
 		}
 		if !more {

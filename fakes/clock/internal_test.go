@@ -25,3 +25,23 @@ func TestSeqWrapsAround(t *testing.T) {
 		}
 	}
 }
+
+// ArmedAt looks past the kit's fakes, not past their tests.
+func TestIsFakesFunc(t *testing.T) {
+	for fn, want := range map[string]bool{
+		"autoroute/fakes/memnet.(*Stream).setDeadline":  true,
+		"autoroute/fakes/clock.(*Fake).AfterFunc":       true,
+		"autoroute/fakes/memnet.Pipe.func1":             true,
+		"autoroute/fakes/memnet_test.TestX":             false,
+		"autoroute/fakes/clock_test.TestPending.func2":  false,
+		"autoroute/solutions/server.(*Server).serve":    false,
+		"autoroute/specs/tcpserver_test.glob..func3.1":  false,
+		"autoroute/fakes/memnet.Do[autoroute/x_test.T]": true,
+		"autoroute/fakesmore.F":                         false,
+		"main.main":                                     false,
+	} {
+		if got := isFakesFunc(fn); got != want {
+			t.Errorf("isFakesFunc(%q) = %v, want %v", fn, got, want)
+		}
+	}
+}

@@ -1,8 +1,10 @@
 package memnet_test
 
 import (
+	"fmt"
 	"net"
 	"os"
+	"runtime"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -190,4 +192,20 @@ func TestRealClockDeadlinesMovedLaterOrCleared(t *testing.T) {
 		server.Close()
 		requireOpError(t, (<-read).err, "read", net.ErrClosed)
 	})
+}
+
+// A deadline's timer is armed by memnet, but the fake clock names the line
+// that set the deadline: that is the line a test (or a spec's cleanup
+// check) needs when the timer is left pending.
+func TestADeadlinesTimerNamesTheLineThatSetIt(t *testing.T) {
+	n, fake := fakeNet()
+	_, server := connected(t, n)
+	_, file, line, _ := runtime.Caller(0)
+	require.NoError(t, server.SetReadDeadline(fake.Now().Add(time.Minute)))
+	pending := fake.Pending()
+	require.Len(t, pending, 1)
+	assert.Equal(t, fmt.Sprintf("%s:%d", file, line+1), pending[0].ArmedAt())
+
+	require.NoError(t, server.Close())
+	assert.Empty(t, fake.Pending(), "closing the connection stops its deadline's timer")
 }

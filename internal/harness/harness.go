@@ -1,9 +1,31 @@
 // Package harness is what every lesson's Ginkgo suite shares. It calls
 // learner code on a goroutine the spec owns, so that a panic becomes a failed
 // spec and a deadlock a timed-out one, never a dead or hung suite; it checks
-// that each spec leaves no goroutine behind; and it marks where each spec
-// starts and ends on standard error, so that the grader can pin a data race
-// or a crash on the spec that caused it.
+// that each spec leaves no goroutine behind, and no timer armed on a fake
+// clock it watches; and it marks where each spec starts and ends on standard
+// error, so that the grader can pin a data race or a crash on the spec that
+// caused it.
+//
+// Using it in a spec:
+//
+//	It("does the thing", func(ctx SpecContext) {
+//		clk := harness.NewClock() // a clock.Fake checked when the spec ends
+//		call := harness.Go("pkg.Thing(ctx, clk)", func() error { return pkg.Thing(ctx, clk) })
+//		call.WaitFor(ctx, "Thing to arm its 1s timer", func(ctx context.Context) error {
+//			return clk.WaitForTimer(ctx, time.Second)
+//		})
+//		clk.Advance(time.Second)
+//		Expect(call.Wait(ctx, clk)).To(Succeed())
+//	}, harness.Timeout)
+//
+// After each spec (and its DeferCleanups), the harness fails it if
+// goroutines started during it still run, then if a clock made by NewClock
+// (or passed to Watch) in the spec or a BeforeEach still holds a timer,
+// ticker, AfterFunc or context deadline that learner code (a file under
+// solutions/) armed. Timers the spec armed itself do not count. A spec that
+// may legitimately end with learner timers armed says so with
+// AllowPendingTimers(clk, why). Both failures record ReasonLeak: the runner
+// reports them as "leaked", and the message says which.
 package harness
 
 import (
@@ -119,6 +141,7 @@ func setup(readme string) {
 	ginkgo.BeforeEach(func() {
 		startNode()
 		tolerated.Store(nil)
+		resetWatch()
 		snapshot := gleak.Goroutines()
 		before.Store(&snapshot)
 		// Registered first, so it runs last: after the spec's own cleanups
@@ -143,6 +166,9 @@ func setup(readme string) {
 					"The spec ended, but goroutines started during it are still running: every goroutine "+
 						"your code starts must end once its work is done or its context is cancelled. "+
 						"Each one is listed below with where it was started. %s", See(current()))
+			// Once the learner's goroutines are gone, their deferred
+			// Stops have run: what is still armed was forgotten.
+			checkTimers()
 		})
 	})
 	ginkgo.ReportAfterEach(func(r ginkgo.SpecReport) {
@@ -167,7 +193,7 @@ const (
 	ReasonStub    = "stub"    // the learner's function still panics with TODO
 	ReasonPanic   = "panic"   // the learner's code panicked
 	ReasonTimeout = "timeout" // the learner's call never returned: a deadlock or a wait on the wrong clock
-	ReasonLeak    = "leak"    // goroutines outlived the spec
+	ReasonLeak    = "leak"    // goroutines, or timers on a watched fake clock, outlived the spec
 )
 
 const reasonEntry = "autoroute-reason"

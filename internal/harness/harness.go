@@ -120,7 +120,11 @@ func RunSuite(t *testing.T, lesson, readme string) {
 	// A spec that ignores its context gets one more second, not thirty.
 	suite.GracePeriod = time.Second
 	setup(readme)
+	finish := prepareRun(t, lesson, readme, &suite, &reporter) // learner.go: a person's run reports as subtests
 	ginkgo.RunSpecs(t, "Autoroute lesson "+lesson, suite, reporter)
+	if finish != nil {
+		finish()
+	}
 }
 
 var (

@@ -3,7 +3,7 @@ package future
 import "context"
 
 // All awaits every future in fs and returns their values, in the order of
-// fs: the counterpart of tokio's join!. The futures run side by side, so
+// fs (none at all, at once, for no future): the counterpart of tokio's join!. The futures run side by side, so
 // All takes as long as the slowest of them, not the sum of them all: a lazy
 // future must be started before All waits for any other.
 //

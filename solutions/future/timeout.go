@@ -18,7 +18,8 @@ import (
 //   - If ctx ends first, Timeout returns ctx.Err().
 //
 // Timeout owns f: when it gives up, either way, it cancels f, whose result
-// nobody will read.
+// nobody will read. A lazy f is started, and timed, from the call. Whichever
+// way Timeout returns, it leaves no timer armed on clk.
 //
 // Wait on clk, never on package time: the specs give you a fake clock and
 // move it themselves.

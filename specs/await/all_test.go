@@ -129,4 +129,15 @@ var _ = Describe("all", Label("all"), func() {
 					"so it must cancel them (f.Cancel()). "+harness.See("all"))
 		}
 	}, harness.Timeout)
+
+	It("returns at once, with no values and no error, when given no future", func(ctx SpecContext) {
+		got := finish(ctx, nil, start("future.All(ctx)", func() outcome[[]int] {
+			values, err := future.All[int](ctx)
+			return outcome[[]int]{values, err}
+		}), func() string {
+			return "All was given no future at all: there is nothing to wait for, and it should return at once. " + harness.See("all")
+		})
+		Expect(got.err).NotTo(HaveOccurred(), "No future, so none failed: All should return a nil error. %s", harness.See("all"))
+		Expect(got.value).To(BeEmpty(), "All was given no future: it should return no value. %s", harness.See("all"))
+	}, harness.Timeout)
 })

@@ -3,6 +3,7 @@ package await_test
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -123,5 +124,53 @@ var _ = Describe("future", Label("future"), func() {
 				"function in the future's cancel field: that is what f.Cancel() calls. "+harness.See("future"))
 		Expect(await(ctx, f, "f.Await(ctx)").err).To(MatchError(context.Canceled),
 			"The cancelled work returned its context's error: Await should return it. %s", harness.See("future"))
+	}, harness.Timeout)
+
+	It("Map ends with its context's error when that context ends while f is still pending, without calling fn", func(ctx SpecContext) {
+		var called atomic.Int32
+		count := func(n int) (int, error) { called.Add(1); return n, nil }
+		ways := []struct {
+			what string
+			end  func(cancel context.CancelFunc, mapped *future.Future[int])
+		}{
+			{"the spec cancelled the ctx given to Map", func(cancel context.CancelFunc, _ *future.Future[int]) { cancel() }},
+			{"the spec called Cancel on the mapped future", func(_ context.CancelFunc, mapped *future.Future[int]) { mapped.Cancel() }},
+		}
+		for _, way := range ways {
+			work := gate("source", 5, nil)
+			DeferCleanup(work.Release)
+			src := build(ctx, "future.Go(ctx, source)", func() *future.Future[int] { return future.Go(ctx, work.run) })
+			harness.Receive(ctx, work.started, "the source's work to start", "")
+			mapCtx, cancel := context.WithCancel(ctx)
+			mapped := build(ctx, "future.Map(mapCtx, f, fn)", func() *future.Future[int] { return future.Map(mapCtx, src, count) })
+			way.end(cancel, mapped)
+			got := finish(ctx, nil, awaiting(ctx, mapped, "mapped.Await(ctx)"), func() string {
+				return "While the future Map was given was still running, " + way.what + ": the mapped future's " +
+					"context ended, so its work, which awaits f, should stop waiting and end with the context's " +
+					"error. Await f with the context Go hands to the work, not with context.Background(), and not " +
+					"with a bare <-f.Done(). " + harness.See("future")
+			})
+			cancel()
+			Expect(got.err).To(MatchError(context.Canceled),
+				"While f was still running, %s: the mapped future should end with context.Canceled. It gave (%v, %v). %s",
+				way.what, got.value, got.err, harness.See("future"))
+			work.Release()
+			Expect(await(ctx, src, "f.Await(ctx)")).To(Equal(outcome[int]{value: 5}),
+				"The source future was not Map's to cancel: it should finish with its own value. %s", harness.See("future"))
+			Expect(called.Load()).To(BeZero(),
+				"%s before f had a value: fn should never be called, not even once f finishes later. %s", way.what, harness.See("future"))
+		}
+	}, harness.Timeout)
+
+	It("releases the work's context once the work has returned", func(ctx SpecContext) {
+		got := make(chan context.Context, 1)
+		work := func(wctx context.Context) (int, error) { got <- wctx; return 3, nil }
+		f := build(ctx, "future.Go(ctx, work)", func() *future.Future[int] { return future.Go(ctx, work) })
+		Expect(await(ctx, f, "f.Await(ctx)")).To(Equal(outcome[int]{value: 3}), "The work returned 3. %s", harness.See("future"))
+		wctx := harness.Receive(ctx, got, "the work to be called", "")
+		harness.Receive(ctx, wctx.Done(), "the work's context to be cancelled once the work had returned",
+			"The work returned, and nobody called f.Cancel(), but its context was never cancelled. A context made "+
+				"by context.WithCancel stays registered with its parent until it is cancelled: a long-lived parent "+
+				"then holds every finished future's context. In Go's goroutine, defer the cancel function. "+harness.See("future"))
 	}, harness.Timeout)
 })

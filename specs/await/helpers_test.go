@@ -3,6 +3,7 @@ package await_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -128,13 +129,16 @@ func waitFor[T any](ctx context.Context, s *scene, c call[T], fact string, cond 
 	if s.clk.WaitUntil(waitCtx, fact, cond) == nil {
 		return
 	}
+	// The explanation speaks of the moment the spec gave up waiting: take
+	// it before the replay below moves the clock on.
+	why := explain()
 	if c.Returned() {
 		c.Wait(ctx) // a panic or a stub explains itself
-		Fail(fmt.Sprintf("%s returned while the spec was still waiting for %s.\n\n%s%s", c.what, fact, explain(), s.picture()))
+		Fail(fmt.Sprintf("%s returned while the spec was still waiting for %s.\n\n%s%s", c.what, fact, why, s.picture()))
 	}
 	s.replay(ctx, c.Done())
 	Fail(fmt.Sprintf("The spec waited for %s: it did not happen. %s\n\nTo show what %s does instead, "+
-		"the spec then moved the clock from timer to timer.%s", fact, explain(), c.what, s.picture()))
+		"the spec then moved the clock from timer to timer.%s", fact, why, c.what, s.picture()))
 }
 
 // finish waits for the call to return, without moving the clock, and
@@ -158,13 +162,14 @@ func finish[T any](ctx context.Context, s *scene, c call[T], explain func() stri
 		Fail(fmt.Sprintf("%s had not returned when the spec's budget ran out. %s", c.what, explain()))
 	}
 	now := s.clk.Since(clock.Epoch)
+	why := explain() // before the replay moves the clock on
 	s.replay(ctx, c.Done())
 	how := "It still had not returned when the spec then moved the clock from timer to timer."
 	if c.Returned() {
 		how = "It returned only once the spec moved the clock on, from timer to timer."
 	}
 	Fail(fmt.Sprintf("%s should have returned at %s without the clock moving any further. %s %s%s",
-		c.what, offset(now), how, explain(), s.picture()))
+		c.what, offset(now), how, why, s.picture()))
 	panic("unreachable: Fail does not return")
 }
 
@@ -314,4 +319,28 @@ func inTurn(s *scene, names ...string) string {
 		prev = &spans[0]
 	}
 	return fmt.Sprintf("Your %d futures ran one after another: each started only once the one before had ended. ", len(names))
+}
+
+// armed describes the timers pending on a clock by their durations and
+// deadlines, for a message: "no timer at all", or "a timer of 250ms (due
+// at +300ms), a context deadline of 1s (due at +1s)".
+func armed(ps []clock.Pending) string {
+	if len(ps) == 0 {
+		return "no timer at all"
+	}
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = fmt.Sprintf("a %v of %v (due at %s)", p.Kind, p.Duration, offset(p.Deadline.Sub(clock.Epoch)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// noTimerLeft fails the spec if a timer is still pending on the scene's
+// clock once the call the spec made has returned: a timer nobody stopped
+// holds its channel, and its callback, until it fires, for nothing.
+func noTimerLeft(s *scene, after, explain string) {
+	GinkgoHelper()
+	if ps := s.clk.Pending(); len(ps) > 0 {
+		Fail(fmt.Sprintf("%s, but %s was still armed on the clock. %s\n\n%s", after, armed(ps), explain, s.clk))
+	}
 }

@@ -97,4 +97,22 @@ var _ = Describe("lazy", Label("lazy"), func() {
 			"A lazy future does nothing until it is awaited: made at +0s and awaited at +1s, its one-second work "+
 				"should run from +1s to +2s, where the eager one ran from +0s to +1s. %s%s", harness.See("lazy"), s.picture())
 	}, harness.Timeout)
+
+	It("Cancel before the first Await still reaches the work: it runs, if at all, with its context ended", func(ctx SpecContext) {
+		work := gate("work", 4, nil)
+		DeferCleanup(work.Release)
+		f := build(ctx, "future.Lazy(ctx, work)", func() *future.Future[int] { return future.Lazy(ctx, work.run) })
+		harness.Do("f.Cancel() before any Await", f.Cancel).Wait(ctx)
+		got := finish(ctx, nil, awaiting(ctx, f, "f.Await(ctx) after f.Cancel()"), func() string {
+			return "The spec cancelled the lazy future before anyone awaited it, then awaited it. Its work's " +
+				"context should already be cancelled when the work starts, so the work ends at once: make the " +
+				"work's context in Lazy itself (context.WithCancel) and keep its cancel in f.cancel, not in f.start. " + harness.See("lazy")
+		})
+		Expect(got.err).To(MatchError(context.Canceled),
+			"f.Cancel() cancels the work's context whether the work started or not: awaited afterwards, the future "+
+				"should end with context.Canceled. It gave (%v, %v). %s", got.value, got.err, harness.See("lazy"))
+		if work.calls.Load() > 0 {
+			Expect(work.stopped).To(BeClosed(), "The work ran after f.Cancel(), with a live context. %s", harness.See("lazy"))
+		}
+	}, harness.Timeout)
 })

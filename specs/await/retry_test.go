@@ -94,8 +94,10 @@ func retryCall(ctx context.Context, s *scene, what string, b future.Backoff, a *
 // no attempt came early, and moves the clock past the wait.
 func step(ctx context.Context, s *scene, c call[outcome[string]], a *attempts, n int, wait time.Duration, why string) {
 	GinkgoHelper()
+	failedAt := s.clk.Since(clock.Epoch) // the last attempt came now: the clock moves only after its wait
 	waitFor(ctx, s, c, fmt.Sprintf("Retry to wait %v on the clock after attempt %d failed", wait, n), timers(wait), func() string {
-		return fmt.Sprintf("Attempt %d failed at %s. %s %s", n, offset(s.clk.Since(clock.Epoch)), why, harness.See("retry"))
+		return fmt.Sprintf("Attempt %d failed at %s. %s When the spec gave up waiting, the attempts had come at %s, "+
+			"and the clock held %s. %s", n, offset(failedAt), why, instants(s.tl.Marks("attempts")), armed(s.clk.Pending()), harness.See("retry"))
 	})
 	if made, _ := a.made(); made != n {
 		marks := s.tl.Marks("attempts")
@@ -220,6 +222,9 @@ var _ = Describe("retry", Label("retry"), func() {
 		Expect(got.err).To(MatchError(last), "Retry should wrap the last attempt's error beside the context's, so that the caller sees why it was still retrying. %s", harness.See("retry"))
 		made, _ := a.made()
 		Expect(made).To(Equal(1), "Retry should not try again once its context was cancelled. %s", harness.See("retry"))
+		noTimerLeft(s, "Retry returned once its context was cancelled during a one-minute wait",
+			"Stop the wait's timer when the context ends first (timer.Stop()): it would stay armed for the rest of "+
+				"the minute, for nothing. "+harness.See("retry"))
 	}, harness.Timeout)
 
 	It("waits on the clock it was given, never on package time", func(ctx SpecContext) {
@@ -241,5 +246,80 @@ var _ = Describe("retry", Label("retry"), func() {
 		Expect(got).To(Equal(outcome[string]{value: "arrived"}))
 		Expect(s.tl.Marks("attempts")).To(Equal([]time.Duration{0, 50 * time.Millisecond}),
 			"The attempts should come at +0s and +50ms. %s%s", harness.See("retry"), s.picture())
+	}, harness.Timeout)
+
+	It("gives up when the next wait would end exactly at the deadline, and starts one that ends 1ns before it", func(ctx SpecContext) {
+		b := future.Backoff{Initial: 100 * time.Millisecond, Max: 10 * time.Second}
+		for _, side := range []struct {
+			deadline time.Duration
+			starts   bool
+		}{{300 * time.Millisecond, false}, {300*time.Millisecond + time.Nanosecond, true}} {
+			s := newScene()
+			a := &attempts{s: s}
+			retryCtx, cancel := s.clk.WithTimeout(ctx, side.deadline)
+			what := fmt.Sprintf("future.Retry(ctx with a deadline at +%v, clk, Backoff{Initial: 100ms, Max: 10s}, fn)", side.deadline)
+			c := retryCall(retryCtx, s, what, b, a)
+			step(ctx, s, c, a, 1, 100*time.Millisecond, fmt.Sprintf("The deadline is at +%v: a wait of 100ms ends well before it.", side.deadline))
+			if side.starts {
+				step(ctx, s, c, a, 2, 200*time.Millisecond, "Attempt 2 failed at +100ms: the next wait, 200ms, ends at +300ms, "+
+					"1ns before the deadline (+300.000000001ms). It ends before the deadline: Retry should start it.")
+				cancel()
+				finish(ctx, s, c, func() string { return "The spec cancelled Retry's context. " + harness.See("retry") })
+				continue
+			}
+			got := finish(ctx, s, c, func() string {
+				return "Attempt 2 failed at +100ms. The next wait, 200ms, would end at +300ms: exactly at the deadline, " +
+					"not before it, and the context would end with it. Retry should give up at once, with attempt 2's " +
+					"error: compare with !clk.Now().Add(wait).Before(deadline), not with After. " + harness.See("retry")
+			})
+			cancel()
+			made, last := a.made()
+			Expect(made).To(Equal(2), "Retry should have made 2 attempts, at +0s and +100ms. %s%s", harness.See("retry"), s.picture())
+			Expect(got.err).To(MatchError(last), "Retry gave up: it should return the last attempt's error, wrapped (%%w). %s", harness.See("retry"))
+			Expect(s.clk.Since(clock.Epoch)).To(Equal(100*time.Millisecond), "Retry gave up at +100ms: the clock should still be there.")
+		}
+	}, harness.Timeout)
+
+	It("Max caps every delay, even the first: an Initial above Max waits Max", func(ctx SpecContext) {
+		s := newScene()
+		b := future.Backoff{Initial: time.Second, Max: 300 * time.Millisecond}
+		a := &attempts{s: s, succeedAt: 3}
+		c := retryCall(ctx, s, "future.Retry(ctx, clk, Backoff{Initial: 1s, Max: 300ms}, fn)", b, a)
+		for n := 1; n <= 2; n++ {
+			step(ctx, s, c, a, n, 300*time.Millisecond, "Initial is 1s, but Max caps every delay, the first one too: "+
+				"Retry should wait min(delay, Max) = 300ms.")
+		}
+		got := finish(ctx, s, c, func() string { return "Attempt 3 succeeded at +600ms. " + harness.See("retry") })
+		Expect(got).To(Equal(outcome[string]{value: "arrived"}), "Attempt 3 returned \"arrived\": Retry should return it. %s", harness.See("retry"))
+	}, harness.Timeout)
+
+	It("returns the context's error when an attempt runs past the deadline, and arms no wait after it", func(ctx SpecContext) {
+		s := newScene()
+		b := future.Backoff{Initial: 100 * time.Millisecond, Max: 10 * time.Second}
+		a := &attempts{s: s}
+		retryCtx, cancel := s.clk.WithTimeout(ctx, time.Second)
+		defer cancel()
+		slow := func(ctx context.Context) (string, error) {
+			if made, _ := a.made(); made == 1 {
+				s.clk.Advance(2 * time.Second) // attempt 2 takes two seconds: the deadline passes while it runs
+			}
+			return a.fn(ctx)
+		}
+		c := start("future.Retry(ctx with a 1s deadline, clk, Backoff{Initial: 100ms, Max: 10s}, fn)", func() outcome[string] {
+			v, err := future.Retry(retryCtx, s.clk, b, slow)
+			return outcome[string]{v, err}
+		})
+		step(ctx, s, c, a, 1, 100*time.Millisecond, "Retry should wait Initial, 100ms.")
+		got := finish(ctx, s, c, func() string {
+			return "Attempt 2 began at +100ms and ran for two seconds: when it failed, at +2.1s, the context had ended " +
+				"at its deadline (+1s). Retry should return at once. " + harness.See("retry")
+		})
+		made, last := a.made()
+		Expect(made).To(Equal(2), "Retry should have made 2 attempts, then stopped: its context had ended. %s", harness.See("retry"))
+		Expect(got.err).To(And(MatchError(context.DeadlineExceeded), MatchError(last)),
+			"The context ended during attempt 2: Retry should return an error matching ctx.Err() (context.DeadlineExceeded) "+
+				"with the last attempt's error wrapped beside it, so the caller sees both why it stopped and what failed. "+
+				"Check ctx.Err() after each failed attempt, before you compute the next wait. It gave: %v. %s", got.err, harness.See("retry"))
+		noTimerLeft(s, "Retry returned after its context had ended", "Retry should arm no wait once its context has ended. "+harness.See("retry"))
 	}, harness.Timeout)
 })

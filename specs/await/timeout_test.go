@@ -154,4 +154,54 @@ var _ = Describe("timeout", Label("timeout"), func() {
 		harness.Receive(ctx, work.stopped, "the work to be cancelled once Timeout gave up",
 			"Timeout owns the future: whichever way it gives up, it should cancel it (f.Cancel()). "+harness.See("timeout"))
 	}, harness.Timeout)
+
+	It("starts a lazy future, and times it from the call", func(ctx SpecContext) {
+		s := newScene()
+		s.tl.Rows("work (500ms)", "future.Timeout")
+		work := newJob(s, "work (500ms)", 500*time.Millisecond, 42, nil)
+		f := build(ctx, "future.Lazy(ctx, work)", func() *future.Future[int] { return future.Lazy(ctx, work.run) })
+
+		c := timeoutCall(ctx, s, d, f)
+		waitFor(ctx, s, c, "the lazy work's timer of 500ms and Timeout's timer of 1s, both armed at +0s",
+			func(ps []clock.Pending) bool { return timerOf(500*time.Millisecond)(ps) && timerOf(d)(ps) }, func() string {
+				return "Timeout(ctx, clk, 1s, f) was given a lazy future that nobody had awaited: it owns it now, and should " +
+					"start it (f.begin()) before it waits, or the work never runs and every lazy future times out. " + harness.See("timeout")
+			})
+		s.clk.Advance(500 * time.Millisecond)
+		got := finish(ctx, s, c, func() string {
+			return "The lazy work finished at +500ms, before the time was up: Timeout should return its value then. " + harness.See("timeout")
+		})
+		Expect(got).To(Equal(outcome[int]{value: 42}),
+			"The lazy work returned 42 at +500ms, within the second Timeout gave it. %s%s", harness.See("timeout"), s.picture())
+	}, harness.Timeout)
+
+	It("leaves no timer armed on the clock once it has returned, whichever way", func(ctx SpecContext) {
+		s := newScene()
+		s.tl.Rows("work (1s - 1ns)", "future.Timeout")
+		work := newJob(s, "work (1s - 1ns)", d-time.Nanosecond, 42, nil)
+		f := build(ctx, "future.Go(ctx, work)", func() *future.Future[int] { return future.Go(ctx, work.run) })
+		s.expect(ctx, "the work's timer, of 1s - 1ns", timerOf(d-time.Nanosecond), "future.Go starts its work at once. "+harness.See("future"))
+		c := timeoutCall(ctx, s, d, f)
+		waitFor(ctx, s, c, "Timeout to arm a timer of 1s on the clock it was given", timerOf(d), func() string { return harness.See("timeout") })
+		s.clk.Advance(d - time.Nanosecond)
+		got := finish(ctx, s, c, func() string { return "The work finished at +1s - 1ns. " + harness.See("timeout") })
+		Expect(got).To(Equal(outcome[int]{value: 42}), "The work returned 42 before the time was up. %s", harness.See("timeout"))
+		noTimerLeft(s, "Timeout returned the future's value at +1s - 1ns",
+			"Once Timeout returns, its timer is of no use: stop it (defer timer.Stop()), or it stays armed until it "+
+				"fires, for nothing, in every call that did not time out. "+harness.See("timeout"))
+
+		gone := gate("work", 0, nil)
+		g := build(ctx, "future.Go(ctx, work)", func() *future.Future[int] { return future.Go(ctx, gone.run) })
+		callCtx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		c = timeoutCall(callCtx, s, time.Hour, g)
+		waitFor(ctx, s, c, "Timeout to arm a timer of 1h", func(ps []clock.Pending) bool {
+			return len(ps) == 1 && ps[0].Duration == time.Hour
+		}, func() string { return harness.See("timeout") })
+		cancel()
+		got = finish(ctx, s, c, func() string { return "The spec cancelled the caller's context. " + harness.See("timeout") })
+		Expect(got.err).To(MatchError(context.Canceled), "The caller's context was cancelled: Timeout should return ctx.Err(). %s", harness.See("timeout"))
+		noTimerLeft(s, "Timeout returned the caller's context error",
+			"Whichever way Timeout returns, stop its timer: here an hour-long timer would stay armed, for nothing. "+harness.See("timeout"))
+	}, harness.Timeout)
 })

@@ -129,4 +129,51 @@ var _ = Describe("try-all", Label("try-all"), func() {
 				"TryAll owns the futures it was given: when it gives up, it must cancel them (f.Cancel()). "+harness.See("try-all"))
 		}
 	}, harness.Timeout)
+
+	It("returns at once, with no values and no error, when given no future", func(ctx SpecContext) {
+		got := finish(ctx, nil, start("future.TryAll(ctx)", func() outcome[[]int] {
+			values, err := future.TryAll[int](ctx)
+			return outcome[[]int]{values, err}
+		}), func() string {
+			return "TryAll was given no future at all: there is nothing to wait for, and it should return at once " +
+				"(a loop that waits for \"all done\" must count zero as done). " + harness.See("try-all")
+		})
+		Expect(got.err).NotTo(HaveOccurred(), "No future, so none failed: TryAll should return a nil error. %s", harness.See("try-all"))
+		Expect(got.value).To(BeEmpty(), "TryAll was given no future: it should return no value. %s", harness.See("try-all"))
+	}, harness.Timeout)
+
+	It("returns one error when several futures fail at the same instant, and leaves no waiter blocked", func(ctx SpecContext) {
+		s := newScene()
+		s.tl.Rows("a (1s, fails)", "b (1s, fails)", "c (1s)", "d (1s, fails)", "future.TryAll")
+		errs := []error{errors.New("a: flat tyre"), errors.New("b: no fuel"), nil, errors.New("d: wrong exit")}
+		var fs []*future.Future[int]
+		for i, err := range errs {
+			name := string(rune('a'+i)) + " (1s"
+			if err != nil {
+				name += ", fails"
+			}
+			name += ")"
+			j := newJob(s, name, time.Second, i, err)
+			fs = append(fs, build(ctx, "future.Go(ctx, "+name[:1]+")", func() *future.Future[int] { return future.Go(ctx, j.run) }))
+		}
+		try := start("future.TryAll(ctx, a, b, c, d)", func() outcome[[]int] {
+			s.tl.Begin("future.TryAll")
+			values, err := future.TryAll(ctx, fs...)
+			s.tl.End("future.TryAll", "returned")
+			return outcome[[]int]{values, err}
+		})
+		waitFor(ctx, s, try, "the four futures' timers, of 1s each", timers(time.Second, time.Second, time.Second, time.Second), func() string {
+			return "Futures made by future.Go run at once. " + harness.See("future")
+		})
+		s.clk.Advance(time.Second) // a, b and d fail together, c succeeds
+		got := finish(ctx, s, try, func() string {
+			return "Three futures failed at +1s: TryAll should return one of their errors then. " + harness.See("try-all")
+		})
+		Expect(got.err).To(Or(MatchError(errs[0]), MatchError(errs[1]), MatchError(errs[3])),
+			"a, b and d failed at the same instant: TryAll should return the error of one of them. It gave (%v, %v). %s%s",
+			got.value, got.err, harness.See("try-all"), s.picture())
+		// The leak check after the spec catches a waiter still blocked on
+		// its send: TryAll returned after the first outcome it read, and the
+		// other futures finished too.
+	}, harness.Timeout)
 })

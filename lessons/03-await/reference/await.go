@@ -4,7 +4,8 @@ import "context"
 
 // Go starts fn on a goroutine of its own, at once, and returns the future of
 // its result: the Go counterpart of tokio::spawn, whose JoinHandle is a
-// future. fn runs with a context derived from ctx, which f.Cancel cancels.
+// future. fn runs with a context derived from ctx, which f.Cancel cancels;
+// once fn has returned, that context is cancelled too, to release it.
 func Go[T any](ctx context.Context, fn func(context.Context) (T, error)) *Future[T] {
 	ctx, cancel := context.WithCancel(ctx)
 	f := &Future[T]{done: make(chan struct{}), cancel: cancel}

@@ -21,10 +21,14 @@ import (
 //
 //   - when fn succeeds;
 //   - at ctx's deadline (measured on clk: make it with clk.WithTimeout): a
-//     wait that would not end before the deadline is not started; Retry
-//     returns the last attempt's error at once, wrapped;
-//   - when ctx ends: it returns ctx.Err(), with the last attempt's error
-//     wrapped beside it.
+//     wait that would not end before the deadline (one that would end
+//     exactly at it included) is not started; Retry returns the last
+//     attempt's error at once, wrapped;
+//   - when ctx ends, while it waits or during an attempt (an attempt that
+//     ran past the deadline, say): it returns ctx.Err(), with the last
+//     attempt's error wrapped beside it.
+//
+// Whichever way it returns, Retry leaves no timer armed on clk.
 func Retry[T any](ctx context.Context, clk clock.Clock, b Backoff, fn func(context.Context) (T, error)) (T, error) {
 	var zero T
 	for attempt := 1; ; attempt++ {

@@ -19,7 +19,8 @@ import (
 //   - If ctx ends first, Timeout returns ctx.Err().
 //
 // Timeout owns f: when it gives up, either way, it cancels f, whose result
-// nobody will read.
+// nobody will read. A lazy f is started, and timed, from the call. Whichever
+// way Timeout returns, it leaves no timer armed on clk.
 func Timeout[T any](ctx context.Context, clk clock.Clock, d time.Duration, f *Future[T]) (T, error) {
 	f.begin()
 	// A select with several ready cases picks one at random: check first

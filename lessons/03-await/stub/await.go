@@ -4,7 +4,8 @@ import "context"
 
 // Go starts fn on a goroutine of its own, at once, and returns the future of
 // its result: the Go counterpart of tokio::spawn, whose JoinHandle is a
-// future. fn runs with a context derived from ctx, which f.Cancel cancels.
+// future. fn runs with a context derived from ctx, which f.Cancel cancels;
+// once fn has returned, that context is cancelled too, to release it.
 //
 // Fill in every field of the Future (future.go says what each is for): the
 // goroutine sets value and err, then closes done.

@@ -24,4 +24,7 @@ require (
 	golang.org/x/tools v0.45.0 // indirect
 )
 
-tool github.com/onsi/ginkgo/v2/ginkgo
+tool (
+	autoroute/cmd/autoroute
+	github.com/onsi/ginkgo/v2/ginkgo
+)

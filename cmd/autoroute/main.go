@@ -5,17 +5,25 @@
 // Usage:
 //
 //	autoroute                          the course map: progress and what to do next
+//	autoroute map                      the same
 //	autoroute list                     the lessons and their exercises
 //	autoroute check [lesson...]        run lessons' specs (-race) and explain failures
 //	autoroute hint lesson/exercise     show the next hint of an exercise
 //	autoroute watch [lesson]           check again on every save
 //	autoroute solution lesson          the reference, once the lesson passes
-//	autoroute reset lesson             put the untouched stubs back
+//	autoroute reset lesson[/exercise]  put the untouched stubs back
 //	autoroute grade [lesson...]        score lessons for a teacher or CI, in several formats
 //	autoroute generate                 regenerate generated files (maintainers)
+//	autoroute mutate [lesson...]       mutation score of the specs (maintainers)
 //
-// Exit status: 0 success (every spec checked passes), 1 some spec fails,
-// 2 the command line is wrong, 3 the tool itself could not run.
+// Run it as go tool autoroute (go.mod's tool line; go run ./cmd/autoroute
+// works too, but go run turns every failing exit status into 1). The help
+// of a command: go tool autoroute help check, or check -h.
+//
+// Exit status: 0 success (every spec checked passes), 1 some spec fails or
+// the command declined (solution before the lesson passes, reset not
+// confirmed, grade under --min-score), 2 the command line is wrong, 3 the
+// tool itself could not run.
 package main
 
 import (
@@ -63,14 +71,16 @@ type command struct {
 }
 
 var commands = []command{
+	{"map", "the course map: your progress and the next exercise (the same as no command)", runMap},
 	{"list", "the lessons and their exercises", runList},
 	{"check", "run lessons' specs with -race and explain the failures", runCheck},
 	{"hint", "show the next hint of an exercise: hint <lesson>/<exercise>", runHint},
 	{"watch", "check a lesson again each time you save one of its files", runWatch},
 	{"solution", "show a lesson's reference solution, once yours passes (--force otherwise)", runSolution},
-	{"reset", "put a lesson's untouched stubs back, after asking (--yes to skip)", runReset},
+	{"reset", "put the untouched stubs back, of a lesson or one exercise, after asking (--yes to skip)", runReset},
 	{"grade", "score lessons: --format text|json|junit|markdown|classroom, -o FILE, --min-score N", runGrade},
 	{"generate", "regenerate the lesson texts' generated blocks and the pristine checksums (maintainers)", runGenerate},
+	{"mutate", "run operator mutants of lessons' references against the specs: --race, -j N, --json, --sample N (maintainers)", runMutate},
 }
 
 // app is what every command needs.
@@ -83,9 +93,12 @@ type app struct {
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 		printUsage(stdout)
 		return exitOK
+	}
+	if len(args) > 0 && args[0] == "help" {
+		return runHelp(stdout, args[1:])
 	}
 	root, err := findRoot()
 	if err != nil {
@@ -136,14 +149,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 func printUsage(w io.Writer) {
-	fmt.Fprintln(w, "Usage: go run ./cmd/autoroute [command] [arguments]")
+	fmt.Fprintf(w, "Usage: %s [command] [arguments]\n", invocation)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "With no command, shows the course map: your progress and what to do next.")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
+	fmt.Fprintf(w, "\nThe help of a command: %s help <command>.\n\n%s\n", invocation, exitStatuses)
 }
 
 // findRoot walks up from the working directory to the course's go.mod.
@@ -169,6 +183,7 @@ func findRoot() (string, error) {
 // positional arguments (check runtime --solution=reference), and returns
 // the positional ones.
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.Usage = commandUsage(fs)
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {

@@ -43,6 +43,9 @@ type Lesson struct {
 	Exercises []*Exercise `yaml:"exercises"`
 	Mistakes  []*Mistake  `yaml:"mistakes"`
 	Fuzz      []string    `yaml:"fuzz"` // fuzz targets of the suite, run briefly on the reference by the self-test
+	// Equivalents are the mutants of the reference (autoroute mutate) that
+	// behave exactly like it, so no spec can kill them.
+	Equivalents []*Equivalent `yaml:"equivalent_mutants"`
 	Line      int         `yaml:"-"`
 }
 
@@ -274,6 +277,7 @@ func (c *Course) validate() []string {
 				add(l.Line, "lesson %s: fuzz target %q must be a FuzzXxx function of specs/%s", l.ID, target, l.ID)
 			}
 		}
+		errs = append(errs, l.validateEquivalents()...)
 		mistakes := map[string]bool{}
 		for _, m := range l.Mistakes {
 			switch {

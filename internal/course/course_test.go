@@ -83,3 +83,34 @@ func TestApplyRefusesAmbiguousReplacements(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "a y b", string(got))
 }
+
+func TestEquivalentMutantsAreCheckedStrictly(t *testing.T) {
+	head := `lessons:
+  - id: runtime
+    dir: 01-runtime
+    package: executor
+    title: {en: a, fr: b}
+    exercises:
+      - {id: hello, file: hello.go, points: 1, title: {en: a, fr: b}, hints: [a, b]}
+    equivalent_mutants:
+`
+	c, err := course.Parse("m.yaml", []byte(head+"      - {id: \"hello.go:Hello:boundary:1\", reason: \"the loop runs once either way\"}\n"))
+	require.NoError(t, err)
+	require.Len(t, c.Lessons[0].Equivalents, 1)
+	assert.Equal(t, "hello.go:Hello:boundary:1", c.Lessons[0].Equivalents[0].ID)
+	assert.Equal(t, 9, c.Lessons[0].Equivalents[0].Line)
+
+	for name, tc := range map[string]struct{ entries, want string }{
+		"bad id":    {"      - {id: hello, reason: r}\n", `m.yaml:9: equivalent mutant "hello": want an id`},
+		"no reason": {"      - {id: \"a.go:F:boundary:1\"}\n", `m.yaml:9: equivalent mutant "a.go:F:boundary:1": reason must be one line`},
+		"twice": {"      - {id: \"a.go:F:boundary:1\", reason: r}\n      - {id: \"a.go:F:boundary:1\", reason: r}\n",
+			`m.yaml:10: equivalent mutant "a.go:F:boundary:1" is listed twice`},
+		"unknown field": {"      - {id: \"a.go:F:boundary:1\", reason: r, why: x}\n", `m.yaml:9: unknown field "why"`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := course.Parse("m.yaml", []byte(head+tc.entries))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}

@@ -1,0 +1,396 @@
+package mutate
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"autoroute/internal/course"
+)
+
+// What became of a mutant.
+const (
+	Killed      = "killed"          // a spec failed: the suite tells it from the reference
+	Survived    = "survived"        // every spec passed
+	Equivalent  = "equivalent"      // every spec passed, and the manifest says it behaves like the reference
+	Stale       = "stale"           // the manifest says it is equivalent, yet a spec killed it
+	NotCompiled = "did not compile" // not counted
+)
+
+// Outcome is a mutant and what became of it.
+type Outcome struct {
+	Mutant
+	Status   string        `json:"status"`
+	KilledBy string        `json:"killed_by,omitempty"` // the first spec that failed, and how
+	Reason   string        `json:"reason,omitempty"`    // an equivalent's reason, or why it did not compile
+	Elapsed  time.Duration `json:"elapsed_ns"`
+}
+
+// Report is the result of mutating one lesson.
+type Report struct {
+	Lesson      string    `json:"lesson"`
+	Race        bool      `json:"race"`
+	Outcomes    []Outcome `json:"mutants"`
+	Killed      int       `json:"killed"`
+	Survived    int       `json:"survived"`
+	Equivalent  int       `json:"equivalent"`
+	Stale       int       `json:"stale_equivalents"` // listed as equivalent, yet killed: fix the manifest
+	NotCompiled int       `json:"did_not_compile"`
+	// Unknown lists the manifest's equivalents that no mutant has any more.
+	Unknown []string      `json:"unknown_equivalents,omitempty"`
+	Score   float64       `json:"score"` // killed / (killed + survived), 1 when there is nothing to kill
+	Elapsed time.Duration `json:"elapsed_ns"`
+}
+
+// Options configure a run.
+type Options struct {
+	Root   string // the module root
+	Lesson *course.Lesson
+	// Only, if not nil, keeps the mutants it returns true for.
+	Only func(Mutant) bool
+	// Race builds with the race detector: slower, and it kills more of the
+	// mutants that drop a lock.
+	Race bool
+	// Jobs is how many mutants build and run at once; 0 means the number
+	// of CPUs.
+	Jobs int
+	// Budget bounds one mutant's test process in real time; a mutant still
+	// running then is killed (it hangs the suite). 0 means one minute.
+	Budget time.Duration
+	// Progress, if set, is told of each outcome as it comes (from several
+	// goroutines, one at a time).
+	Progress func(Outcome)
+}
+
+// Mutants returns every mutant of the lesson's reference, file by file in
+// the manifest's order.
+func Mutants(root string, l *course.Lesson) ([]Mutant, error) {
+	var all []Mutant
+	for _, f := range l.Files() {
+		src, err := os.ReadFile(filepath.Join(root, l.ReferenceDir(), f))
+		if err != nil {
+			return nil, err
+		}
+		ms, err := Generate(f, src)
+		if err != nil {
+			return nil, fmt.Errorf("lesson %s: %w", l.ID, err)
+		}
+		all = append(all, ms...)
+	}
+	return all, nil
+}
+
+// UnknownEquivalents returns the ids the manifest lists as equivalent that
+// are not among mutants.
+func UnknownEquivalents(l *course.Lesson, mutants []Mutant) []string {
+	ids := map[string]bool{}
+	for _, m := range mutants {
+		ids[m.ID] = true
+	}
+	var unknown []string
+	for _, e := range l.Equivalents {
+		if !ids[e.ID] {
+			unknown = append(unknown, e.ID)
+		}
+	}
+	return unknown
+}
+
+// Sample returns n of mutants, always the same ones for the same ids: those
+// whose ids hash lowest. The self-test runs such a sample.
+func Sample(mutants []Mutant, n int) []Mutant {
+	type keyed struct {
+		key [32]byte
+		m   Mutant
+	}
+	ks := make([]keyed, len(mutants))
+	for i, m := range mutants {
+		ks[i] = keyed{sha256.Sum256([]byte(m.ID)), m}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return slices.Compare(a.key[:], b.key[:]) })
+	out := make([]Mutant, 0, min(n, len(ks)))
+	for _, k := range ks[:min(n, len(ks))] {
+		out = append(out, k.m)
+	}
+	return out
+}
+
+// Run checks that the reference passes the lesson's suite, then runs the
+// suite against each mutant of the reference, opts.Jobs at a time.
+func Run(ctx context.Context, opts Options) (*Report, error) {
+	began := time.Now()
+	root, err := filepath.Abs(opts.Root)
+	if err != nil {
+		return nil, err
+	}
+	opts.Root = root
+	if opts.Jobs <= 0 {
+		opts.Jobs = runtime.NumCPU()
+	}
+	if opts.Budget <= 0 {
+		opts.Budget = time.Minute
+	}
+	all, err := Mutants(root, opts.Lesson)
+	if err != nil {
+		return nil, err
+	}
+	report := &Report{Lesson: opts.Lesson.ID, Race: opts.Race, Unknown: UnknownEquivalents(opts.Lesson, all)}
+	var mutants []Mutant
+	for _, m := range all {
+		if opts.Only == nil || opts.Only(m) {
+			mutants = append(mutants, m)
+		}
+	}
+	tmp, err := os.MkdirTemp("", "autoroute-mutate-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+
+	// The reference first: a suite that fails on it kills every mutant and
+	// proves nothing.
+	base := trial{opts: opts, dir: filepath.Join(tmp, "reference")}
+	if out := base.run(ctx, "", nil); out.Status != Survived {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("lesson %s: the reference does not pass its own suite (%s), so mutants prove nothing:\n%s%s",
+			opts.Lesson.ID, out.Status, out.KilledBy, out.Reason)
+	}
+
+	equivalent := map[string]string{}
+	for _, e := range opts.Lesson.Equivalents {
+		equivalent[e.ID] = e.Reason
+	}
+	outcomes := make([]Outcome, len(mutants))
+	var mu sync.Mutex
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for w := range opts.Jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				t := trial{opts: opts, dir: filepath.Join(tmp, fmt.Sprintf("w%d", w))}
+				m := mutants[i]
+				out := t.run(ctx, m.File, m.Content)
+				out.Mutant = m
+				if reason, ok := equivalent[m.ID]; ok {
+					switch out.Status {
+					case Survived:
+						out.Status, out.Reason = Equivalent, reason
+					case Killed:
+						out.Status = Stale
+					}
+				}
+				outcomes[i] = out
+				if opts.Progress != nil {
+					mu.Lock()
+					opts.Progress(out)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := range mutants {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, o := range outcomes {
+		switch o.Status {
+		case Killed:
+			report.Killed++
+		case Survived:
+			report.Survived++
+		case Equivalent:
+			report.Equivalent++
+		case Stale:
+			report.Stale++
+			report.Killed++
+		case NotCompiled:
+			report.NotCompiled++
+		}
+	}
+	report.Outcomes = outcomes
+	report.Score = 1
+	if n := report.Killed + report.Survived; n > 0 {
+		report.Score = float64(report.Killed) / float64(n)
+	}
+	report.Elapsed = time.Since(began)
+	return report, nil
+}
+
+// trial builds and runs the suite once, in its own directory.
+type trial struct {
+	opts Options
+	dir  string
+}
+
+// run builds the suite with the reference, file replaced by content (no
+// replacement when file is ""), and runs it until its first failure.
+func (t trial) run(ctx context.Context, file string, content []byte) Outcome {
+	began := time.Now()
+	out := Outcome{}
+	defer func() { out.Elapsed = time.Since(began) }()
+	if err := os.MkdirAll(t.dir, 0o755); err != nil {
+		out.Status, out.Reason = NotCompiled, err.Error()
+		return out
+	}
+	overlay, err := t.overlay(file, content)
+	if err != nil {
+		out.Status, out.Reason = NotCompiled, err.Error()
+		return out
+	}
+	binary := filepath.Join(t.dir, "suite.test")
+	args := []string{"test", "-c", "-o", binary, "-overlay", overlay}
+	if t.opts.Race {
+		args = append(args, "-race")
+	}
+	args = append(args, "./"+filepath.ToSlash(t.opts.Lesson.SpecDir()))
+	build := exec.CommandContext(ctx, "go", args...)
+	build.Dir = t.opts.Root
+	build.Env = append(os.Environ(), "GOFLAGS=-mod=readonly", "GOWORK=off")
+	if output, err := build.CombinedOutput(); err != nil {
+		out.Status, out.Reason = NotCompiled, firstLines(strings.ReplaceAll(string(output), t.opts.Root+string(filepath.Separator), ""), 3)
+		return out
+	}
+
+	report := filepath.Join(t.dir, "report.json")
+	os.Remove(report)
+	runCtx, cancel := context.WithTimeout(ctx, t.opts.Budget)
+	defer cancel()
+	cmd := exec.CommandContext(runCtx, binary, "-test.count=1", "-ginkgo.fail-fast", "-ginkgo.no-color",
+		"-ginkgo.json-report="+report)
+	cmd.Dir = filepath.Join(t.opts.Root, t.opts.Lesson.SpecDir())
+	cmd.Env = append(os.Environ(), "NO_COLOR=1", "GORACE=atexit_sleep_ms=0")
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGINT) }
+	cmd.WaitDelay = 5 * time.Second
+	output, err := cmd.CombinedOutput()
+	switch {
+	case err == nil:
+		out.Status = Survived
+	case runCtx.Err() != nil && ctx.Err() == nil:
+		out.Status, out.KilledBy = Killed, fmt.Sprintf("the suite hung past the %v budget", t.opts.Budget)
+	default:
+		out.Status = Killed
+		out.KilledBy = firstFailure(report)
+		if out.KilledBy == "" {
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				out.KilledBy = "the test process failed: " + lastLine(string(output))
+			} else {
+				out.KilledBy = err.Error()
+			}
+		}
+	}
+	return out
+}
+
+// overlay writes the go build overlay that puts the reference (with file
+// replaced by content) in place of the learner's package.
+func (t trial) overlay(file string, content []byte) (string, error) {
+	l := t.opts.Lesson
+	learner := filepath.Join(t.opts.Root, l.StubDir())
+	replace := map[string]string{}
+	entries, err := os.ReadDir(learner)
+	if err != nil {
+		return "", err
+	}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".go") {
+			replace[filepath.Join(learner, e.Name())] = "" // a file the learner added: hidden
+		}
+	}
+	for _, f := range l.Files() {
+		replace[filepath.Join(learner, f)] = filepath.Join(t.opts.Root, l.ReferenceDir(), f)
+	}
+	if file != "" {
+		path := filepath.Join(t.dir, "mutant-"+file)
+		if err := os.WriteFile(path, content, 0o644); err != nil {
+			return "", err
+		}
+		replace[filepath.Join(learner, file)] = path
+	}
+	data, err := json.Marshal(map[string]any{"Replace": replace})
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(t.dir, "overlay.json")
+	return path, os.WriteFile(path, data, 0o644)
+}
+
+// firstFailure names the first spec that did not pass in a Ginkgo report.
+func firstFailure(report string) string {
+	data, err := os.ReadFile(report)
+	if err != nil {
+		return ""
+	}
+	var reports []types.Report
+	if json.Unmarshal(data, &reports) != nil {
+		return ""
+	}
+	for _, r := range reports {
+		for _, s := range r.SpecReports {
+			if s.State.Is(types.SpecStateFailureStates) {
+				return fmt.Sprintf("%q (%s)", s.FullText(), s.State)
+			}
+		}
+	}
+	return ""
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	var kept []string
+	for _, l := range lines {
+		if strings.HasPrefix(l, "#") {
+			continue
+		}
+		kept = append(kept, strings.TrimSpace(l))
+		if len(kept) == n {
+			break
+		}
+	}
+	return strings.Join(kept, " / ")
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+// Survivors returns the outcomes that count against the score, sorted by
+// file and line.
+func (r *Report) Survivors() []Outcome {
+	var s []Outcome
+	for _, o := range r.Outcomes {
+		if o.Status == Survived {
+			s = append(s, o)
+		}
+	}
+	slices.SortFunc(s, func(a, b Outcome) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
+	})
+	return s
+}

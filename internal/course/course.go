@@ -43,10 +43,11 @@ type Lesson struct {
 	Exercises []*Exercise `yaml:"exercises"`
 	Mistakes  []*Mistake  `yaml:"mistakes"`
 	Fuzz      []string    `yaml:"fuzz"` // fuzz targets of the suite, run briefly on the reference by the self-test
+	Line      int         `yaml:"-"`
+
 	// Equivalents are the mutants of the reference (autoroute mutate) that
 	// behave exactly like it, so no spec can kill them.
 	Equivalents []*Equivalent `yaml:"equivalent_mutants"`
-	Line      int         `yaml:"-"`
 }
 
 // Exercise is one stub file to fill in and the specs that grade it.

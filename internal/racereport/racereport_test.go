@@ -1,0 +1,95 @@
+package racereport
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func fixture(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+var metrics = Options{
+	Package: "autoroute/solutions/",
+	Root:    "/home/ada/autoroute",
+	Readme:  "lessons/01-runtime/README.md",
+	Section: "metrics",
+}
+
+func TestParseReadsBothAccessesAndTheirGoroutines(t *testing.T) {
+	races := Parse(fixture(t, "metrics.race"))
+	if len(races) != 2 {
+		t.Fatalf("want 2 races, got %d", len(races))
+	}
+	r := races[0]
+	if r.Current.Kind != "read" || r.Current.Goroutine != 313 || r.Current.Frames[0].Line != 10 {
+		t.Errorf("current access: %+v", r.Current)
+	}
+	if r.Previous.Kind != "write" || !r.Previous.Previous || r.Previous.Goroutine != 111 || len(r.Previous.Frames) != 4 {
+		t.Errorf("previous access: %+v", r.Previous)
+	}
+	if len(r.Creations) != 2 || r.Creations[1].Goroutine != 111 || r.Creations[1].Frames[0].Func != "autoroute/solutions/executor.New" {
+		t.Errorf("creations: %+v", r.Creations)
+	}
+}
+
+func TestRewriteNamesTheTwoLearnerLinesInWords(t *testing.T) {
+	got := Rewrite(fixture(t, "metrics.race"), metrics)
+	want := "A data race: two goroutines used the same memory at the same time, and at least one of them wrote to it.\n" +
+		"  - a read in executor.(*Executor).Metrics at solutions/executor/metrics.go:10, on a goroutine the spec started.\n" +
+		"  - an earlier write in executor.(*Executor).runSafely at solutions/executor/panics.go:21, on the goroutine started by executor.New at solutions/executor/lanes.go:37.\n" +
+		"Nothing makes one of these happen before the other. Guard both with the same mutex, or hand the value from one goroutine to the other over a channel (or, for a lone counter, use sync/atomic on both sides).\n" +
+		"The race detector saw 1 more pair(s) of racing lines: solutions/executor/metrics.go:11 and solutions/executor/panics.go:25.\n" +
+		"(Read lessons/01-runtime/README.md, section \"metrics\".)"
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	for _, leftOut := range []string{"/home/ada", "harness", "ginkgo", "0x", "goroutine 313"} {
+		if strings.Contains(got, leftOut) {
+			t.Errorf("the rewrite mentions %q", leftOut)
+		}
+	}
+}
+
+func TestMixedAtomicAndPlainAccessesSaySo(t *testing.T) {
+	raw := strings.Join([]string{
+		"==================",
+		"WARNING: DATA RACE",
+		"Atomic write at 0x00c0000b6010 by goroutine 9:",
+		"  sync/atomic.AddInt64()",
+		"      /usr/local/go/src/runtime/race_amd64.s:289 +0xb",
+		"  autoroute/solutions/task.(*JoinSet).Spawn.func1()",
+		"      /home/ada/autoroute/solutions/task/joinset.go:40 +0x44",
+		"",
+		"Previous read at 0x00c0000b6010 by main goroutine:",
+		"  autoroute/solutions/task.(*JoinSet).Len()",
+		"      /home/ada/autoroute/solutions/task/joinset.go:70 +0x3a",
+		"",
+		"Goroutine 9 (finished) created at:",
+		"  autoroute/solutions/task.(*JoinSet).Spawn()",
+		"      /home/ada/autoroute/solutions/task/joinset.go:38 +0x1c4",
+		"==================",
+	}, "\n")
+	got := Rewrite(raw, Options{Package: "autoroute/solutions/", Root: "/home/ada/autoroute"})
+	for _, want := range []string{
+		"an atomic write in task.(*JoinSet).Spawn at solutions/task/joinset.go:40, on the goroutine started by task.(*JoinSet).Spawn at solutions/task/joinset.go:38.",
+		"an earlier read in task.(*JoinSet).Len at solutions/task/joinset.go:70, on the test's main goroutine.",
+		"atomics order only atomics",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in:\n%s", want, got)
+		}
+	}
+}
+
+func TestNoRaceNoRewrite(t *testing.T) {
+	if got := Rewrite("ok  \tautoroute/specs/runtime\t0.1s\n", metrics); got != "" {
+		t.Errorf("got %q", got)
+	}
+}

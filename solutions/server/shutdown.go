@@ -18,8 +18,10 @@ func (s *Server) Serve(ln net.Listener) error {
 	panic("TODO(tcpserver): implement Server.Serve in solutions/server/shutdown.go")
 }
 
-// Shutdown stops the server gracefully, like net/http's Server.Shutdown
-// with a deadline:
+// Shutdown stops the server gracefully. It drains like net/http's
+// Server.Shutdown, then, at the deadline, cuts like Server.Close (net/http's
+// Shutdown only stops waiting when its context ends, and leaves the
+// requests running):
 //
 //  1. it stops accepting: every Serve closes its listener;
 //  2. it closes at once the connections that are not serving a request;

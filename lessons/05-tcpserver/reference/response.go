@@ -15,10 +15,15 @@ import (
 //
 //	HTTP/1.1 200 OK\r\n
 //	Content-Type: text/plain\r\n     resp.Header, sorted by name
-//	Content-Length: 6\r\n            always, counted from resp.Body
+//	Content-Length: 6\r\n            counted from resp.Body, for every status
 //	Connection: close\r\n            only if resp.Close
 //	\r\n
 //	hello\n                          resp.Body
+//
+// That framing is right for every status this lesson's server sends, not
+// for all of HTTP: a response to HEAD carries no body (RFC 9110, section
+// 9.3.2), a 1xx or 204 response neither a body nor a Content-Length (RFC
+// 9110, section 8.6), a 304 no body. A later exercise adds that framing.
 //
 // The status line carries http.StatusText's reason phrase. WriteResponse
 // alone decides the framing: it ignores any Content-Length, Connection or

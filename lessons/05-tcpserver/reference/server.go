@@ -124,7 +124,8 @@ type Config struct {
 	Clock clock.Clock
 	// HeaderTimeout is how long a client has to send a whole request once
 	// the server waits for it: head and body. Zero means
-	// DefaultHeaderTimeout.
+	// DefaultHeaderTimeout. Despite its name, it is net/http's ReadTimeout,
+	// not its ReadHeaderTimeout (which covers the head only).
 	HeaderTimeout time.Duration
 	// IdleTimeout is how long a kept-alive connection may wait for its
 	// next request to begin. Zero means DefaultIdleTimeout.

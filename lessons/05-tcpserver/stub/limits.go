@@ -12,7 +12,10 @@ import (
 // spot, on the accepting goroutine: Accept writes it a 503 Service
 // Unavailable, within RefuseTimeout on clk, closes it without reading its
 // request, and accepts the next one. A refused client therefore costs no
-// goroutine, whatever their number. Closing a connection Accept handed out
+// goroutine, whatever their number. (On real TCP, closing with a request
+// still unread makes the kernel send a reset, which can destroy the 503
+// before the client reads it, RFC 9112, section 9.6: a later exercise
+// closes with a lingering close instead.) Closing a connection Accept handed out
 // frees its place, once, however many times it is closed. Closing the
 // listener closes ln.
 //

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"autoroute/internal/course"
 	"autoroute/internal/grader"
@@ -17,10 +16,17 @@ import (
 )
 
 // runMap prints the course map: each lesson's progress, from the results
-// of the last checks, and the next thing to do.
+// of the last checks, and the next thing to do. It fits the screen's width
+// (80 columns unless $COLUMNS says otherwise).
 func runMap(_ context.Context, a *app, args []string) error {
-	if len(args) > 0 {
-		return usagef("unexpected argument %q", args[0])
+	fs := flag.NewFlagSet("map", flag.ContinueOnError)
+	fs.SetOutput(a.out)
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected argument %q: map takes none", rest[0])
 	}
 	store, err := progress.Load(a.root)
 	if err != nil {
@@ -30,13 +36,13 @@ func runMap(_ context.Context, a *app, args []string) error {
 	fmt.Fprintln(a.out)
 	var next *course.Lesson
 	var nextExercise *course.Exercise
-	width := 0
-	for _, l := range a.course.Lessons {
-		width = max(width, utf8.RuneCountInString(l.Title.EN))
-	}
+	var table columns
+	stale := false
+	var last *progress.Lesson
+	lastID := ""
 	for i, l := range a.course.Lessons {
 		entry := store.Lessons[l.ID]
-		status := a.style.dim("not checked yet")
+		status, paint := "not checked yet", a.style.dim
 		if entry != nil {
 			earned, total := 0, 0
 			for _, e := range l.Exercises {
@@ -46,31 +52,46 @@ func runMap(_ context.Context, a *app, args []string) error {
 					earned += e.Points * c.Passed / c.Total
 				}
 			}
-			status = fmt.Sprintf("%s %3d/%d points, checked %s", bar(earned, total), earned, total, ago(entry.CheckedAt))
+			status, paint = fmt.Sprintf("%s %3d/%d", bar(earned, total), earned, total), nil
 			if entry.BuildError {
-				status = a.style.bad("does not compile") + ", checked " + ago(entry.CheckedAt)
+				status, paint = "does not compile", a.style.bad
 			}
 			if store.Stale(a.root, l) {
-				status += a.style.dim(" (changed since)")
+				status += " *"
+				stale = true
+			}
+			if last == nil || entry.CheckedAt.After(last.CheckedAt) {
+				last, lastID = entry, l.ID
 			}
 		}
-		pad := strings.Repeat(" ", width-utf8.RuneCountInString(l.Title.EN))
-		fmt.Fprintf(a.out, "  %02d %-10s %s%s  %s\n", i+1, l.ID, l.Title.EN, pad, status)
+		table.addStyled([]func(string) string{nil, paint}, fmt.Sprintf("%02d %s", i+1, l.ID), status, l.Title.EN)
 		if next == nil {
 			if e := firstUnfinished(l, entry); e != nil {
 				next, nextExercise = l, e
 			}
 		}
 	}
+	for _, line := range table.lines("  ", screenWidth()) {
+		fmt.Fprintln(a.out, line)
+	}
+	if stale {
+		fmt.Fprintln(a.out, a.style.dim("  * your files changed since this lesson's last check"))
+	}
+	if last != nil {
+		fmt.Fprintln(a.out, a.style.dim(fmt.Sprintf("  last check: %s, %s", lastID, ago(last.CheckedAt))))
+	}
 	fmt.Fprintln(a.out)
 	if next == nil {
 		fmt.Fprintln(a.out, a.style.good("Every lesson passes. Well driven!"))
 		return nil
 	}
-	fmt.Fprintf(a.out, "Next: %s, exercise %s — %s\n", next.ID, nextExercise.ID, nextExercise.Title.EN)
+	fmt.Fprintf(a.out, "Next: %s, exercise %s\n", next.ID, nextExercise.ID)
+	for _, line := range wrap(nextExercise.Title.EN, screenWidth()-8) {
+		fmt.Fprintf(a.out, "  %s\n", line)
+	}
 	fmt.Fprintf(a.out, "  read  %s (section %q)\n", next.Readme("en"), nextExercise.ID)
-	fmt.Fprintf(a.out, "  edit  %s/%s\n", next.StubDir(), nextExercise.File)
-	fmt.Fprintf(a.out, "  check go run ./cmd/autoroute check %s\n", next.ID)
+	fmt.Fprintf(a.out, "  edit  %s\n", filepath.ToSlash(filepath.Join(next.StubDir(), nextExercise.File)))
+	fmt.Fprintf(a.out, "  check %s check %s\n", invocation, next.ID)
 	return nil
 }
 
@@ -107,7 +128,9 @@ func ago(t time.Time) string {
 	return t.Local().Format("2006-01-02")
 }
 
-// runList prints the lessons and their exercises.
+// runList prints the lessons and their exercises: id, points, file and
+// title, in columns that stay aligned whatever the names' lengths, within
+// the screen's width.
 func runList(_ context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
 	fs.SetOutput(a.out)
@@ -119,13 +142,30 @@ func runList(_ context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	var table columns
+	var starts []int // the row where each lesson begins
+	for _, l := range lessons {
+		starts = append(starts, len(table.rows))
+		for _, e := range l.Exercises {
+			table.add(e.ID, fmt.Sprintf("%3d", e.Points), e.File, e.Title.EN)
+		}
+	}
+	rows := table.rowLines("  ", screenWidth())
+	row := 0
 	for i, l := range lessons {
 		if i > 0 {
 			fmt.Fprintln(a.out)
 		}
-		fmt.Fprintf(a.out, "%s  %s  (%d points, %s)\n", a.style.bold(l.ID), l.Title.EN, l.Points(), l.Readme("en"))
-		for _, e := range l.Exercises {
-			fmt.Fprintf(a.out, "  %-14s %3d pts  %-28s %s\n", e.ID, e.Points, l.StubDir()+"/"+e.File, e.Title.EN)
+		fmt.Fprintf(a.out, "%s  %s\n", a.style.bold(l.ID), l.Title.EN)
+		fmt.Fprintln(a.out, a.style.dim(fmt.Sprintf("  %d points · read %s · edit %s/", l.Points(), l.Readme("en"), filepath.ToSlash(l.StubDir()))))
+		end := len(table.rows)
+		if i+1 < len(starts) {
+			end = starts[i+1]
+		}
+		for ; row < end; row++ {
+			for _, line := range rows[row] {
+				fmt.Fprintln(a.out, line)
+			}
 		}
 	}
 	return nil

@@ -144,8 +144,8 @@ func runSolution(_ context.Context, a *app, args []string) error {
 	return nil
 }
 
-// runReset puts the pristine stubs back over the learner's files, after
-// asking.
+// runReset puts the pristine stubs back over the learner's files, of a
+// whole lesson or of one exercise (reset runtime/lanes), after asking.
 func runReset(_ context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("reset", flag.ContinueOnError)
 	fs.SetOutput(a.out)
@@ -155,21 +155,34 @@ func runReset(_ context.Context, a *app, args []string) error {
 		return err
 	}
 	if len(ids) != 1 {
-		return usagef("reset takes one lesson, such as: reset runtime")
+		return usagef("reset takes one lesson or one lesson/exercise, such as: reset runtime, reset runtime/lanes")
 	}
-	l, err := a.course.Lesson(ids[0])
+	lessonID, exerciseID, one := strings.Cut(ids[0], "/")
+	l, err := a.course.Lesson(lessonID)
 	if err != nil {
 		return usageError{err.Error()}
 	}
+	files := l.Files()
+	if one {
+		e, err := l.Exercise(exerciseID)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		files = []string{e.File}
+	}
 	if !*yes {
-		fmt.Fprintf(a.out, "Replace %s/{%s} with the untouched stubs? Your work in them will be lost. [y/N] ",
-			l.StubDir(), strings.Join(l.Files(), ","))
+		what, stubs, them := "{"+strings.Join(files, ",")+"}", "stubs", "them"
+		if len(files) == 1 {
+			what, stubs, them = files[0], "stub", "it"
+		}
+		fmt.Fprintf(a.out, "Replace %s/%s with the untouched %s? Your work in %s will be lost. [y/N] ",
+			filepath.ToSlash(l.StubDir()), what, stubs, them)
 		answer, _ := bufio.NewReader(a.in).ReadString('\n')
 		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
 			return fmt.Errorf("%w: nothing was changed", errRefused)
 		}
 	}
-	for _, f := range l.Files() {
+	for _, f := range files {
 		data, err := os.ReadFile(filepath.Join(a.root, l.PristineDir(), f))
 		if err != nil {
 			return err
@@ -178,6 +191,10 @@ func runReset(_ context.Context, a *app, args []string) error {
 			return fmt.Errorf("restoring %s: %w", f, err)
 		}
 	}
-	fmt.Fprintf(a.out, "Restored %d files in %s.\n", len(l.Files()), l.StubDir())
+	noun := "files"
+	if len(files) == 1 {
+		noun = "file"
+	}
+	fmt.Fprintf(a.out, "Restored %d %s in %s.\n", len(files), noun, filepath.ToSlash(l.StubDir()))
 	return nil
 }

@@ -5,12 +5,13 @@ import (
 	"os"
 )
 
-// style colours the output on a terminal, and only there; NO_COLOR turns
-// it off everywhere.
+// style colours the output on a terminal, and only there; NO_COLOR set to
+// anything but the empty string turns it off everywhere (https://no-color.org:
+// an empty NO_COLOR is as good as none).
 type style struct{ colour bool }
 
 func newStyle(w io.Writer) style {
-	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+	if os.Getenv("NO_COLOR") != "" {
 		return style{}
 	}
 	f, ok := w.(*os.File)

@@ -56,7 +56,13 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 			fmt.Fprintf(a.out, "  %d shuffled runs in %d processes, %v\n", *repeat, result.Processes, result.Elapsed.Round(time.Millisecond))
 		}
 		if sol == runner.Learner {
+			// Saved before anything is printed: `check | head` may end
+			// this process at its next write (SIGPIPE), and the result
+			// must be kept all the same.
 			if err := store.Record(a.root, l, result); err != nil {
+				return err
+			}
+			if err := store.Save(); err != nil {
 				return err
 			}
 		}
@@ -66,11 +72,6 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 		}
 		if !printLesson(a, store, l, result, detail) {
 			failing = true
-		}
-	}
-	if sol == runner.Learner {
-		if err := store.Save(); err != nil {
-			return err
 		}
 	}
 	if failing {
@@ -147,7 +148,7 @@ func printLesson(a *app, store *progress.Store, l *course.Lesson, r *runner.Resu
 			level := max(store.Hints[l.ID+"/"+e.ID], 1)
 			fmt.Fprintf(a.out, "\n    Hint %d of %d: %s\n", level, len(e.Hints), e.Hints[level-1])
 			if level < len(e.Hints) {
-				fmt.Fprintf(a.out, "    %s\n", a.style.dim("More: go run ./cmd/autoroute hint "+l.ID+"/"+e.ID))
+				fmt.Fprintf(a.out, "    %s\n", a.style.dim("More: "+invocation+" hint "+l.ID+"/"+e.ID))
 			}
 		}
 	}

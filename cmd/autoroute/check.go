@@ -18,16 +18,19 @@ import (
 func runCheck(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(a.out)
-	solution := fs.String("solution", "learner", "whose code to check: learner, or reference (the maintainer's view)")
+	solution := fs.String("solution", "learner", "whose code to check: learner, reference (the maintainer's view), stub, or alternative/<name> (one of lessons/NN-x/alternatives/)")
 	verbose := fs.Bool("v", false, "explain every failing spec, not only the first unfinished exercise's")
 	repeat := fs.Int("repeat", 0, "run each suite this many times in shuffled orders (seeds 1..N), to hunt flakes; a spec fails if any run fails it")
 	ids, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
-	sol, err := runner.ParseSolution(*solution)
-	if err != nil {
-		return usageError{err.Error()}
+	alternative, isAlternative := strings.CutPrefix(*solution, runner.AlternativePrefix)
+	sol := runner.Reference
+	if !isAlternative {
+		if sol, err = runner.ParseSolution(*solution); err != nil {
+			return usageError{err.Error()}
+		}
 	}
 	lessons, err := a.lessons(ids)
 	if err != nil {
@@ -45,6 +48,11 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 		}
 		fmt.Fprintf(a.out, "%s · %s  %s\n", a.style.bold(l.ID), l.Title.EN, a.style.dim("("+l.Readme("en")+")"))
 		opts := runner.Options{Root: a.root, Lesson: l, Solution: sol, Race: true}
+		if isAlternative {
+			if opts, err = runner.WithAlternative(opts, alternative); err != nil {
+				return usageError{err.Error()}
+			}
+		}
 		for seed := 1; seed <= *repeat; seed++ {
 			opts.Seeds = append(opts.Seeds, int64(seed))
 		}

@@ -9,9 +9,10 @@ import (
 )
 
 // An alternative is another correct design of a lesson's solution, kept in
-// lessons/<dir>/alternatives/<name>/ as a normal package (so the compiler
-// and go vet check it) with the lesson's package name. It holds some or all
-// of the lesson's files: a file it does not hold is the reference's. The
+// lessons/<dir>/alternatives/<name>/ as a complete, normal package: exactly
+// the lesson's files (exercises and support files, which may differ from the
+// reference's in what is unexported), with the lesson's package name, so that
+// it builds and go vet checks it on its own like the reference. The
 // self-test swaps it in, file for file, like the reference, and requires it
 // to pass every spec.
 
@@ -39,16 +40,6 @@ func (l *Lesson) Alternatives(root string) ([]string, error) {
 	}
 	slices.Sort(names)
 	return names, nil
-}
-
-// AlternativeFile returns where the alternative name's version of file is,
-// relative to root: its own, or the reference's when it does not hold one.
-func (l *Lesson) AlternativeFile(root, name, file string) string {
-	own := filepath.Join(l.AlternativeDir(name), file)
-	if _, err := os.Stat(filepath.Join(root, own)); err == nil {
-		return own
-	}
-	return filepath.Join(l.ReferenceDir(), file)
 }
 
 // Equivalent is a mutant of the reference that behaves exactly like it.

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"autoroute/internal/course"
+	"autoroute/internal/kittest"
 	"autoroute/internal/runner"
 )
 
@@ -21,6 +22,7 @@ const fixtures = "testdata/course"
 
 func runTimers(t *testing.T, replace map[string][]byte) map[string]runner.Spec {
 	t.Helper()
+	kittest.Heavy(t) // it builds and runs a suite
 	c, err := course.Load(fixtures)
 	require.NoError(t, err)
 	l, err := c.Lesson("timers")

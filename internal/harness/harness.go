@@ -30,9 +30,7 @@ package harness
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -43,6 +41,8 @@ import (
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/gomega"
 	"github.com/onsi/gomega/gleak"
+
+	"autoroute/internal/wire"
 )
 
 // Budget is the real-time safety net of every spec. Specs run in virtual
@@ -100,18 +100,6 @@ func DeferCleanup(fn func(ctx context.Context)) {
 	}, ginkgo.NodeTimeout(Budget+time.Second))
 }
 
-// MarkersEnv, when set to 1, makes the suite print a line on standard
-// error as each spec starts and ends. The grader sets it; learners never
-// see the markers.
-const MarkersEnv = "AUTOROUTE_MARKERS"
-
-// Marker lines look like "@@autoroute:start <spec's full text>" and
-// "@@autoroute:end <End as JSON>", each alone on its line.
-const (
-	StartMarker = "@@autoroute:start "
-	EndMarker   = "@@autoroute:end "
-)
-
 // RunSuite runs a lesson's suite from its TestXxx function. readme is the
 // lesson text the failures point to.
 func RunSuite(t *testing.T, lesson, readme string) {
@@ -119,7 +107,9 @@ func RunSuite(t *testing.T, lesson, readme string) {
 	suite, reporter := ginkgo.GinkgoConfiguration()
 	// A spec that ignores its context gets one more second, not thirty.
 	suite.GracePeriod = time.Second
+	openResults()
 	setup(readme)
+	reportConfig(suite)
 	finish := prepareRun(t, lesson, readme, &suite, &reporter) // learner.go: a person's run reports as subtests
 	ginkgo.RunSpecs(t, "Autoroute lesson "+lesson, suite, reporter)
 	if finish != nil {
@@ -135,13 +125,7 @@ var (
 
 func setup(readme string) {
 	readmePath = readme
-	markers := os.Getenv(MarkersEnv) == "1"
-
-	ginkgo.ReportBeforeEach(func(r ginkgo.SpecReport) {
-		if markers {
-			fmt.Fprintf(os.Stderr, "\n%s%s\n", StartMarker, r.FullText())
-		}
-	})
+	registerResults()
 	ginkgo.BeforeEach(func() {
 		startNode()
 		tolerated.Store(nil)
@@ -175,29 +159,15 @@ func setup(readme string) {
 			checkTimers()
 		})
 	})
-	ginkgo.ReportAfterEach(func(r ginkgo.SpecReport) {
-		if markers {
-			fmt.Fprintf(os.Stderr, "\n%s%s\n", EndMarker, endOf(r))
-		}
-	})
 }
 
-// End is what the end marker of a spec says.
-type End struct {
-	Spec     string   `json:"spec"`    // the full text, as in the start marker
-	Labels   []string `json:"labels"`  // the first is the exercise id
-	State    string   `json:"state"`   // Ginkgo's: passed, failed, panicked, timedout, interrupted...
-	Reason   string   `json:"reason"`  // the harness's finer diagnosis, if any (see the Reason constants)
-	Message  string   `json:"message"` // the first failure's message
-	Location string   `json:"location"`
-}
-
-// Reasons the harness records for a failed spec, finer than Ginkgo's state.
+// Reasons the harness records for a failed spec, finer than Ginkgo's state
+// (the grader reads them: see package wire).
 const (
-	ReasonStub    = "stub"    // the learner's function still panics with TODO
-	ReasonPanic   = "panic"   // the learner's code panicked
-	ReasonTimeout = "timeout" // the learner's call never returned: a deadlock or a wait on the wrong clock
-	ReasonLeak    = "leak"    // goroutines, or timers on a watched fake clock, outlived the spec
+	ReasonStub    = wire.ReasonStub
+	ReasonPanic   = wire.ReasonPanic
+	ReasonTimeout = wire.ReasonTimeout
+	ReasonLeak    = wire.ReasonLeak
 )
 
 const reasonEntry = "autoroute-reason"
@@ -208,25 +178,6 @@ func diagnose(reason string) {
 		return
 	}
 	ginkgo.AddReportEntry(reasonEntry, reason, ginkgo.ReportEntryVisibilityNever)
-}
-
-func endOf(r ginkgo.SpecReport) string {
-	end := End{Spec: r.FullText(), Labels: r.Labels(), State: r.State.String()}
-	if r.Failure.Message != "" {
-		end.Message = r.Failure.Message
-		end.Location = r.Failure.Location.String()
-	}
-	for _, e := range r.ReportEntries {
-		if e.Name == reasonEntry {
-			end.Reason = e.StringRepresentation()
-			break
-		}
-	}
-	data, err := json.Marshal(end)
-	if err != nil {
-		return fmt.Sprintf(`{"spec":%q,"state":"failed","message":"cannot encode the spec's report: %v"}`, end.Spec, err)
-	}
-	return string(data)
 }
 
 // See points the learner at an exercise's section of the lesson text: the

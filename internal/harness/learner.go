@@ -55,7 +55,7 @@ type learnerRun struct {
 // report: the grader's runner (markers), the ginkgo command, or a person
 // who passed any -ginkgo.* flag.
 func ginkgoAskedFor() bool {
-	if os.Getenv(MarkersEnv) == "1" {
+	if graded() {
 		return true
 	}
 	asked := false

@@ -185,8 +185,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	result.RaceDetector = opts.Race
 	untrusted := opts.Solution == Learner
 	if untrusted {
+		var flags []string
+		if opts.Race {
+			flags = []string{"-race"} // the export data the build that follows uses
+		}
 		findings, err := allowlist.Check(ctx, allowlist.Options{
-			Dir: filepath.Join(root, opts.Lesson.StubDir()), Root: root, Env: goEnv(), Replace: opts.Replace,
+			Dir: filepath.Join(root, opts.Lesson.StubDir()), Root: root, Env: goEnv(), BuildFlags: flags, Replace: opts.Replace,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("checking the %s solution: %w", opts.Lesson.ID, err)

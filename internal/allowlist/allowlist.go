@@ -1,0 +1,368 @@
+// Package allowlist is the static check a learner's package passes before
+// it is built: of capabilities, not only of imports. Learner code shares
+// the test process the grade is read from, so what it must not do is what
+// it must not be able to express: write to a descriptor it was not given,
+// read the environment, reach memory through unsafe or reflect, change the
+// process's flags, start processes, link against the runtime's internals.
+// The check parses the package, refuses what the syntax shows (cgo,
+// assembly and object files, //go:linkname and other compiler directives,
+// build constraints), then type-checks it with go/types and refuses every
+// package, function, type and method of another package that is not on the
+// allow-list (rules.go).
+//
+// Each finding names the file, the line and the rule, so `check` tells a
+// learner the same thing `grade` would, before any grading.
+package allowlist
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"go/ast"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Finding is one thing the check refused.
+type Finding struct {
+	File   string `json:"file"` // a slash path from the module root
+	Line   int    `json:"line"`
+	Rule   string `json:"rule"`   // a short name: import, call, cgo, directive, file, build-constraint, type-check
+	Detail string `json:"detail"` // what was found, in words
+}
+
+func (f Finding) String() string {
+	return fmt.Sprintf("%s:%d: %s: %s", f.File, f.Line, f.Rule, f.Detail)
+}
+
+// Explain renders findings as the message a learner reads.
+func Explain(findings []Finding) string {
+	var b strings.Builder
+	b.WriteString("Your package uses something a solution may not (the grader refuses to build it, see " +
+		"\"What a solution may use\" in the README):\n")
+	for _, f := range findings {
+		b.WriteString("  " + f.String() + "\n")
+	}
+	b.WriteString("A solution to this course needs none of it: concurrency (sync, context, channels, time), " +
+		"text (fmt, strings, bufio...) and the network (net) are all there.")
+	return b.String()
+}
+
+// Options say what to check.
+type Options struct {
+	Dir  string   // the package's directory
+	Root string   // the module root, for the paths in findings and to run go list
+	Env  []string // the environment of go list (nil: the caller's)
+	// BuildFlags are passed to go list when it compiles the export data of
+	// the package's imports (-race, to share the build that follows).
+	BuildFlags []string
+	// Replace overlays files of the package (a base name to its content).
+	Replace map[string][]byte
+}
+
+// Files a package must not carry: assembly, C and its kin, and object files
+// the linker would take as they are.
+var refusedExtensions = []string{".s", ".S", ".sx", ".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".hxx",
+	".m", ".f", ".F", ".for", ".f90", ".swig", ".swigcxx", ".syso"}
+
+// Check checks the package in opts.Dir and returns what it refuses; an
+// error only when the check itself cannot run.
+func Check(ctx context.Context, opts Options) ([]Finding, error) {
+	rel := func(path string) string {
+		if r, err := filepath.Rel(opts.Root, path); err == nil {
+			return filepath.ToSlash(r)
+		}
+		return filepath.ToSlash(path)
+	}
+	entries, err := os.ReadDir(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	var findings []Finding
+	fset := token.NewFileSet()
+	var files []*ast.File
+	for _, e := range entries {
+		name := e.Name()
+		path := filepath.Join(opts.Dir, name)
+		if e.IsDir() {
+			continue // another package: the import check refuses it if the package imports it
+		}
+		if slices.Contains(refusedExtensions, filepath.Ext(name)) {
+			findings = append(findings, Finding{rel(path), 1, "file",
+				fmt.Sprintf("%s is not Go: a solution is Go code only (no assembly, C or object files)", name)})
+			continue
+		}
+		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			continue // not built into the suite
+		}
+		var src any
+		if content, ok := opts.Replace[name]; ok {
+			src = content
+		}
+		f, err := parser.ParseFile(fset, path, src, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			return nil, nil // the compiler reports syntax errors better, with file:line
+		}
+		files = append(files, f)
+		findings = append(findings, syntactic(fset, f, rel)...)
+	}
+	if len(findings) > 0 || len(files) == 0 {
+		return findings, nil
+	}
+	return typed(ctx, opts, fset, files, rel)
+}
+
+// syntactic refuses what a file shows without types: imports off the list,
+// cgo, compiler directives and build constraints.
+func syntactic(fset *token.FileSet, f *ast.File, rel func(string) string) []Finding {
+	var out []Finding
+	at := func(pos token.Pos) (string, int) {
+		p := fset.Position(pos)
+		return rel(p.Filename), p.Line
+	}
+	for _, imp := range f.Imports {
+		path, _ := strconv.Unquote(imp.Path.Value)
+		file, line := at(imp.Pos())
+		switch {
+		case path == "C":
+			out = append(out, Finding{file, line, "cgo", `import "C" (cgo) runs a C compiler and C code: refused`})
+		case !importable(path):
+			out = append(out, Finding{file, line, "import", fmt.Sprintf("package %q is not on the list of what a solution may use%s", path, why(path))})
+		}
+	}
+	for _, group := range f.Comments {
+		for _, c := range group.List {
+			text := c.Text
+			file, line := at(c.Pos())
+			switch {
+			case strings.HasPrefix(text, "//go:build") || strings.HasPrefix(text, "// +build"):
+				if c.Pos() < f.Package {
+					out = append(out, Finding{file, line, "build-constraint", "a solution file is built everywhere, under the race detector or not: no build constraints"})
+				}
+			case strings.HasPrefix(text, "//go:linkname"):
+				out = append(out, Finding{file, line, "directive", "//go:linkname reaches functions no package exports (the runtime's, the harness's): refused"})
+			case strings.HasPrefix(text, "//go:") && !strings.HasPrefix(text, "//go:generate") && !strings.HasPrefix(text, "//go:noinline"):
+				out = append(out, Finding{file, line, "directive", fmt.Sprintf("compiler directive %s: refused", strings.Fields(text)[0])})
+			case strings.HasPrefix(text, "//line ") || strings.HasPrefix(text, "/*line "):
+				out = append(out, Finding{file, line, "directive", "//line rewrites the positions the compiler and the grader report: refused"})
+			case strings.HasPrefix(text, "//export "):
+				out = append(out, Finding{file, line, "cgo", "//export is cgo: refused"})
+			}
+		}
+	}
+	return out
+}
+
+// importable reports whether a solution may import path at all (some of
+// its members may still be refused).
+func importable(path string) bool {
+	if _, ok := rules[path]; ok {
+		return true
+	}
+	return strings.HasPrefix(path, kitPrefix) && !strings.Contains(path, "/internal")
+}
+
+// why adds a reason to the refusal of well-known packages.
+func why(path string) string {
+	switch {
+	case path == "unsafe":
+		return ": unsafe reads and writes any memory, the harness's included"
+	case path == "syscall" || strings.HasPrefix(path, "golang.org/x/sys"):
+		return ": system calls write to any descriptor, the grader's included"
+	case path == "os/exec":
+		return ": a solution starts no process"
+	case path == "flag":
+		return ": flags set from a solution change what the suite runs"
+	case path == "runtime/race":
+		return ": the race detector's hooks silence it"
+	case strings.HasPrefix(path, "github.com/onsi/"):
+		return ": Ginkgo and Gomega belong to the specs"
+	case strings.HasPrefix(path, "autoroute/"):
+		return ": a solution uses the fakes, not the kit's internals or another solution"
+	}
+	return ""
+}
+
+// typed type-checks the package and refuses each use of another package's
+// member that is not on the list.
+func typed(ctx context.Context, opts Options, fset *token.FileSet, files []*ast.File, rel func(string) string) ([]Finding, error) {
+	var imports []string
+	for _, f := range files {
+		for _, imp := range f.Imports {
+			path, _ := strconv.Unquote(imp.Path.Value)
+			if !slices.Contains(imports, path) {
+				imports = append(imports, path)
+			}
+		}
+	}
+	exports, err := exportData(ctx, opts, imports)
+	if err != nil {
+		return nil, err
+	}
+	conf := types.Config{
+		Importer: importer.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {
+			file, ok := exports[path]
+			if !ok {
+				return nil, fmt.Errorf("no export data for %s", path)
+			}
+			return os.Open(file)
+		}),
+		Error: func(error) {}, // the compiler reports type errors better
+	}
+	info := &types.Info{Uses: map[*ast.Ident]types.Object{}, Selections: map[*ast.SelectorExpr]*types.Selection{}}
+	pkg, _ := conf.Check("solution", fset, files, info)
+	var findings []Finding
+	seen := map[string]bool{}
+	refuse := func(pos token.Pos, path, member string) {
+		p := fset.Position(pos)
+		key := fmt.Sprintf("%s:%d:%s.%s", p.Filename, p.Line, path, member)
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		findings = append(findings, Finding{rel(p.Filename), p.Line, "call",
+			fmt.Sprintf("%s.%s is not on the list of what a solution may use%s", path, member, memberWhy(path, member))})
+	}
+	// A package's members, by name: this needs no types, so a member that
+	// exists only in some builds (the race detector's hooks) is refused too.
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			x, ok := sel.X.(*ast.Ident)
+			if !ok {
+				return true
+			}
+			if name, ok := info.Uses[x].(*types.PkgName); ok && !allowed(name.Imported().Path(), sel.Sel.Name) {
+				refuse(sel.Sel.Pos(), name.Imported().Path(), sel.Sel.Name)
+			}
+			return true
+		})
+	}
+	for id, obj := range info.Uses {
+		if obj == nil || obj.Pkg() == nil || obj.Pkg() == pkg {
+			continue
+		}
+		if _, isPkg := obj.(*types.PkgName); isPkg {
+			continue
+		}
+		path := obj.Pkg().Path()
+		member := memberName(obj)
+		if member == "" || allowed(path, member) {
+			continue
+		}
+		refuse(id.Pos(), path, member)
+	}
+	slices.SortFunc(findings, func(a, b Finding) int {
+		if c := strings.Compare(a.File, b.File); c != 0 {
+			return c
+		}
+		return a.Line - b.Line
+	})
+	return findings, nil
+}
+
+// memberName names obj as the rules do: "Name" for a package's member,
+// "Type.Method" for a method, "" for what the rules do not name (struct
+// fields, which come with a type already allowed).
+func memberName(obj types.Object) string {
+	switch o := obj.(type) {
+	case *types.Func:
+		sig, _ := o.Type().(*types.Signature)
+		if sig == nil || sig.Recv() == nil {
+			return o.Name()
+		}
+		recv := sig.Recv().Type()
+		if p, ok := recv.(*types.Pointer); ok {
+			recv = p.Elem()
+		}
+		if n, ok := recv.(*types.Named); ok {
+			return n.Obj().Name() + "." + o.Name()
+		}
+		if _, ok := recv.(*types.Interface); ok {
+			return "" // a method of an unnamed interface: the value's type was checked where it came from
+		}
+		return "?." + o.Name()
+	case *types.Var:
+		if o.IsField() {
+			return ""
+		}
+		return o.Name()
+	default:
+		return obj.Name()
+	}
+}
+
+func allowed(path, member string) bool {
+	r, ok := rules[path]
+	if !ok {
+		return strings.HasPrefix(path, kitPrefix) && !strings.Contains(path, "/internal")
+	}
+	if r.deny[member] {
+		return false
+	}
+	if _, method, ok := strings.Cut(member, "."); ok && r.denyMethods[method] {
+		return false
+	}
+	if r.all {
+		return true
+	}
+	return r.members[member]
+}
+
+func memberWhy(path, member string) string {
+	switch {
+	case path == "reflect" && (strings.Contains(member, "Unsafe") || member == "NewAt" || member == "Value.Pointer"):
+		return ": it reaches memory as unsafe does"
+	case path == "reflect" && (strings.Contains(member, "Call") || strings.Contains(member, "Method")):
+		return ": it calls methods nobody handed your code"
+	case path == "runtime/debug" && member == "WriteHeapDump":
+		return ": it writes raw memory to any descriptor"
+	case path == "runtime" && strings.HasPrefix(member, "Race"):
+		return ": the race detector's hooks silence it"
+	case path == "os":
+		return ": a solution opens no file and reads no environment"
+	case path == "net" && (strings.Contains(member, "File") || strings.Contains(member, "Syscall")):
+		return ": it turns a connection into a descriptor"
+	}
+	return ""
+}
+
+// exportData compiles (or finds in the build cache) the export data of the
+// imports and of everything they depend on, with go list.
+func exportData(ctx context.Context, opts Options, imports []string) (map[string]string, error) {
+	if len(imports) == 0 {
+		return map[string]string{}, nil
+	}
+	args := append([]string{"list", "-mod=readonly", "-export", "-deps", "-f", "{{.ImportPath}}\t{{.Export}}"}, opts.BuildFlags...)
+	args = append(args, "--")
+	args = append(args, imports...)
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = opts.Root
+	cmd.Env = opts.Env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list -export: %w\n%s", err, stderr.String())
+	}
+	exports := map[string]string{}
+	for _, line := range strings.Split(string(out), "\n") {
+		path, file, ok := strings.Cut(strings.TrimSpace(line), "\t")
+		if ok && file != "" {
+			exports[path] = file
+		}
+	}
+	return exports, nil
+}

@@ -1,0 +1,93 @@
+package allowlist_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"autoroute/internal/allowlist"
+)
+
+const root = "../.."
+
+// Every honest solution the course ships passes: the references, the
+// alternatives, the stubs and the learner's starting point.
+func TestTheCoursesOwnSolutionsPass(t *testing.T) {
+	var dirs []string
+	for _, pattern := range []string{"lessons/*/reference", "lessons/*/stub", "lessons/*/alternatives/*", "solutions/*"} {
+		found, err := filepath.Glob(filepath.Join(root, pattern))
+		require.NoError(t, err)
+		dirs = append(dirs, found...)
+	}
+	require.NotEmpty(t, dirs)
+	for _, dir := range dirs {
+		t.Run(strings.TrimPrefix(dir, root+"/"), func(t *testing.T) {
+			findings, err := allowlist.Check(context.Background(), allowlist.Options{Dir: dir, Root: root})
+			require.NoError(t, err)
+			assert.Empty(t, findings)
+		})
+	}
+}
+
+// Each way out of the sandbox is refused, with its file, line and rule.
+func TestEscapeHatchesAreRefused(t *testing.T) {
+	cases := map[string]struct{ src, rule, detail string }{
+		"unsafe":     {"import \"unsafe\"\nvar _ = unsafe.Pointer(nil)\n", "import", `"unsafe"`},
+		"syscall":    {"import \"syscall\"\nfunc F() { syscall.Write(3, nil) }\n", "import", `"syscall"`},
+		"flag":       {"import \"flag\"\nfunc init() { flag.Set(\"ginkgo.dry-run\", \"true\") }\n", "import", `"flag"`},
+		"exec":       {"import \"os/exec\"\nvar _ = exec.Command\n", "import", `"os/exec"`},
+		"ginkgo":     {"import \"github.com/onsi/ginkgo/v2\"\nvar _ = ginkgo.Skip\n", "import", "onsi"},
+		"internal":   {"import \"autoroute/internal/harness\"\nvar _ = harness.Budget\n", "import", "autoroute/internal/harness"},
+		"race":       {"import \"runtime/race\"\n", "import", "runtime/race"},
+		"cgo":        {"import \"C\"\n", "cgo", "cgo"},
+		"linkname":   {"import _ \"time\"\n//go:linkname now time.now\nfunc now() int64\n", "directive", "linkname"},
+		"tags":       {"", "build-constraint", "constraints"},
+		"newfile":    {"import \"os\"\nfunc F() { os.NewFile(3, \"x\").Write(nil) }\n", "call", "os.NewFile"},
+		"getenv":     {"import \"os\"\nvar _ = os.Getenv(\"AUTOROUTE_RESULTS\")\n", "call", "os.Getenv"},
+		"writefile":  {"import \"os\"\nvar _ = os.WriteFile(\"/tmp/x\", nil, 0o644)\n", "call", "os.WriteFile"},
+		"newat":      {"import \"reflect\"\nvar _ = reflect.NewAt\n", "call", "reflect.NewAt"},
+		"unsafeptr":  {"import \"reflect\"\nfunc F(v reflect.Value) { _ = v.UnsafePointer() }\n", "call", "reflect.Value.UnsafePointer"},
+		"methodcall": {"import \"reflect\"\nfunc F(x any) { reflect.ValueOf(x).MethodByName(\"SpecReport\").Call(nil) }\n", "call", "MethodByName"},
+		"heapdump":   {"import \"runtime/debug\"\nfunc F() { debug.WriteHeapDump(3) }\n", "call", "WriteHeapDump"},
+		"racehook":   {"import \"runtime\"\nfunc F(x *int) { runtime.RaceAcquire(nil) }\n", "call", "RaceAcquire"},
+		"connfile":   {"import \"net\"\nfunc F(c *net.TCPConn) { c.File() }\n", "call", ".File is not"},
+		"embedded":   {"import \"net\"\ntype T struct{ *net.TCPConn }\nfunc F(t T) { t.SyscallConn() }\n", "call", "SyscallConn"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			src := "package p\n\n" + c.src
+			if name == "tags" {
+				src = "//go:build race\n\npackage p\n"
+			}
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "p.go"), []byte(src), 0o644))
+			abs, err := filepath.Abs(root)
+			require.NoError(t, err)
+			findings, err := allowlist.Check(context.Background(), allowlist.Options{Dir: dir, Root: abs})
+			require.NoError(t, err)
+			require.NotEmpty(t, findings, "nothing refused in:\n%s", src)
+			f := findings[0]
+			assert.Equal(t, c.rule, f.Rule)
+			assert.Contains(t, f.Detail, c.detail)
+			assert.Positive(t, f.Line)
+			assert.Contains(t, f.String(), "p.go:")
+		})
+	}
+}
+
+func TestAssemblyAndObjectFilesAreRefused(t *testing.T) {
+	for _, name := range []string{"evil.s", "blob.syso", "x.c"} {
+		dir := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "p.go"), []byte("package p\n"), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644))
+		findings, err := allowlist.Check(context.Background(), allowlist.Options{Dir: dir, Root: dir})
+		require.NoError(t, err)
+		require.Len(t, findings, 1, name)
+		assert.Equal(t, "file", findings[0].Rule)
+	}
+}

@@ -1,0 +1,229 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+)
+
+// goEnv is the environment of every go command the runner starts: the
+// caller's, without what could change what gets built behind the grader's
+// back. GOENV=off ignores the user's go env file (a test process could
+// have written GOFLAGS=-overlay=... into it), GOFLAGS is emptied and
+// GOWORK=off ignores any go.work; every build also passes -mod=readonly,
+// so neither vendor/ nor a go.mod the build would rewrite is used.
+func goEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch strings.ToUpper(name) {
+		case "GOFLAGS", "GOENV", "GOWORK":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, "GOFLAGS=", "GOENV=off", "GOWORK=off")
+}
+
+// build compiles the suite into binary, under opts.BuildBudget. A compile
+// error is not an error of the run: it is returned as the compiler's
+// output.
+func build(ctx context.Context, opts Options, tmp, binary string) (string, error) {
+	args := []string{"test", "-c", "-mod=readonly", "-o", binary}
+	if opts.Race {
+		args = append(args, "-race")
+	}
+	overlay, err := overlayFor(opts, tmp)
+	if err != nil {
+		return "", err
+	}
+	if overlay != "" {
+		args = append(args, "-overlay", overlay)
+	}
+	args = append(args, "./"+filepath.ToSlash(opts.Lesson.SpecDir()))
+	buildCtx, cancel := context.WithTimeout(ctx, opts.BuildBudget)
+	defer cancel()
+	cmd := exec.CommandContext(buildCtx, "go", args...)
+	cmd.Dir = opts.Root
+	cmd.Env = goEnv()
+	cmd.WaitDelay = waitDelay
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		if buildCtx.Err() != nil {
+			return "", fmt.Errorf("building the %s suite took longer than %v: stopped", opts.Lesson.ID, opts.BuildBudget)
+		}
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return relativise(opts.Root, strings.TrimSpace(string(out))), nil
+		}
+		return "", fmt.Errorf("building the %s suite: %w", opts.Lesson.ID, err)
+	}
+	return "", nil
+}
+
+// overlayFor writes the go build overlay that swaps the learner's files for
+// the chosen solution's, and returns its path ("" when none is needed).
+func overlayFor(opts Options, tmp string) (string, error) {
+	replace := map[string]string{}
+	stubDir := filepath.Join(opts.Root, opts.Lesson.StubDir())
+	var from string
+	switch opts.Solution {
+	case Reference:
+		from = filepath.Join(opts.Root, opts.Lesson.ReferenceDir())
+	case Stub:
+		from = filepath.Join(opts.Root, opts.Lesson.PristineDir())
+	}
+	if from != "" {
+		for _, f := range opts.Lesson.Files() {
+			replace[filepath.Join(stubDir, f)] = filepath.Join(from, f)
+		}
+		// A file the learner added has no counterpart: hide it.
+		entries, err := os.ReadDir(stubDir)
+		if err != nil {
+			return "", fmt.Errorf("reading %s: %w", stubDir, err)
+		}
+		for _, e := range entries {
+			path := filepath.Join(stubDir, e.Name())
+			if _, ok := replace[path]; !ok && strings.HasSuffix(e.Name(), ".go") {
+				replace[path] = ""
+			}
+		}
+	}
+	for name, content := range opts.Replace {
+		path := filepath.Join(tmp, "replace-"+name)
+		if err := os.WriteFile(path, content, 0o644); err != nil {
+			return "", fmt.Errorf("writing the overlay for %s: %w", name, err)
+		}
+		replace[filepath.Join(stubDir, name)] = path
+	}
+	if len(replace) == 0 {
+		return "", nil
+	}
+	data, err := json.Marshal(map[string]any{"Replace": replace})
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(tmp, "overlay-"+string(opts.Solution)+".json")
+	return path, os.WriteFile(path, data, 0o644)
+}
+
+// binaryFor says where to build the suite: in the binary cache when the
+// run may share it, else in the run's private directory. release gives
+// the cache back.
+func binaryFor(opts Options, tmp, suffix string) (path string, release func(), err error) {
+	private := filepath.Join(tmp, opts.Lesson.ID+suffix+".test")
+	if opts.PrivateBuild || len(opts.Replace) > 0 { // a one-off build (a mistake) is not worth keeping
+		return private, func() {}, nil
+	}
+	if path, release, err := cachedBinary(opts); err == nil {
+		return path, release, nil
+	}
+	return private, func() {}, nil // no cache, or its lock is held too long: build privately
+}
+
+// pristineSpecs lists the specs of the suite built with the pristine stubs
+// in place of the learner's package: what a run of the learner's code must
+// report on.
+func pristineSpecs(ctx context.Context, opts Options, tmp string) ([]Spec, string, error) {
+	pristine := opts
+	pristine.Solution = Stub
+	pristine.Replace = nil
+	binary, release, err := binaryFor(pristine, tmp, "-pristine")
+	if err != nil {
+		return nil, "", err
+	}
+	defer release()
+	out, err := build(ctx, pristine, tmp, binary)
+	if err != nil {
+		return nil, "", err
+	}
+	if out != "" {
+		return nil, "", fmt.Errorf("the %s suite does not build with the pristine stubs (the course itself is broken):\n%s", opts.Lesson.ID, out)
+	}
+	specs, startError, err := list(ctx, pristine, binary, tmp)
+	if startError != "" {
+		return nil, "", fmt.Errorf("the %s suite does not list its specs with the pristine stubs (the course itself is broken): %s", opts.Lesson.ID, startError)
+	}
+	return specs, "", err
+}
+
+var (
+	raceOnce sync.Once
+	raceWhy  string
+)
+
+// raceUnavailable says, in words, why the race detector cannot be used
+// here ("" when it can): it needs cgo, which needs a C compiler.
+func raceUnavailable(ctx context.Context, root string) string {
+	raceOnce.Do(func() {
+		cmd := exec.CommandContext(ctx, "go", "env", "CGO_ENABLED", "CC")
+		cmd.Dir = root
+		cmd.Env = goEnv()
+		out, err := cmd.Output()
+		if err != nil {
+			return // let the build say what is wrong
+		}
+		fields := strings.Split(strings.TrimSpace(string(bytes.ReplaceAll(out, []byte("\r"), nil))), "\n")
+		if len(fields) < 1 || strings.TrimSpace(fields[0]) != "1" {
+			raceWhy = "The race detector is off: it needs cgo, and cgo is disabled here (CGO_ENABLED=0). " +
+				"Specs ran without it, so a data race in your code can go unnoticed. To turn it on, " +
+				"install a C compiler (gcc or clang) and make sure CGO_ENABLED is not set to 0."
+			return
+		}
+		cc := "gcc"
+		if len(fields) > 1 && strings.TrimSpace(fields[1]) != "" {
+			cc = strings.Fields(fields[1])[0]
+		}
+		if _, err := exec.LookPath(cc); err != nil {
+			raceWhy = fmt.Sprintf("The race detector is off: it needs a C compiler, and %q was not found. "+
+				"Specs ran without it, so a data race in your code can go unnoticed. To turn it on, "+
+				"install a C compiler (gcc or clang).", cc)
+		}
+	})
+	return raceWhy
+}
+
+// Fuzz runs one fuzz target of the lesson's suite against opts.Solution for
+// the given time. A failure is returned with the fuzzer's report, which
+// names the failing input saved under the suite's testdata/fuzz.
+func Fuzz(ctx context.Context, opts Options, target string, fuzzTime time.Duration) error {
+	root, err := filepath.Abs(opts.Root)
+	if err != nil {
+		return err
+	}
+	opts.Root = root
+	tmp, err := os.MkdirTemp("", "autoroute-fuzz-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	overlay, err := overlayFor(opts, tmp)
+	if err != nil {
+		return err
+	}
+	args := []string{"test", "-mod=readonly", "-run", "^$", "-fuzz", "^" + regexp.QuoteMeta(target) + "$", "-fuzztime", fuzzTime.String()}
+	if overlay != "" {
+		args = append(args, "-overlay", overlay)
+	}
+	args = append(args, "./"+filepath.ToSlash(opts.Lesson.SpecDir()))
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = opts.Root
+	cmd.Env = goEnv()
+	cmd.WaitDelay = waitDelay
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("fuzzing %s of lesson %s: %w\n%s", target, opts.Lesson.ID, err, tail(relativise(opts.Root, string(out)), 40))
+	}
+	return nil
+}

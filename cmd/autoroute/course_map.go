@@ -175,7 +175,13 @@ func runList(_ context.Context, a *app, args []string) error {
 // the lesson texts that come from the manifest, and the checksums of the
 // protected files the grader is built with.
 func runGenerate(_ context.Context, a *app, args []string) error {
-	if len(args) > 0 {
+	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
+	fs.SetOutput(a.out)
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
 		return usagef("generate takes no arguments")
 	}
 	var errs []error

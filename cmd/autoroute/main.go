@@ -154,8 +154,12 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "With no command, shows the course map: your progress and what to do next.")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands:")
+	var table columns
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		table.add(c.name, c.summary)
+	}
+	for _, line := range table.lines("  ", screenWidth()) {
+		fmt.Fprintln(w, line)
 	}
 	fmt.Fprintf(w, "\nThe help of a command: %s help <command>.\n\n%s\n", invocation, exitStatuses)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 
+	"autoroute/internal/kittest"
 	"autoroute/internal/progress"
 )
 
@@ -164,12 +165,14 @@ func autorouteCalls(script string) [][]string {
 // The maintainer's switch, end to end: every lesson's reference passes
 // through the same command learners run.
 func TestCheckOfTheReferencePasses(t *testing.T) {
+	kittest.Heavy(t) // every lesson's suite, built and run under -race
 	code, stdout, stderr := autoroute(t, "", "check", "--solution=reference")
 	assert.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
 	assert.NotContains(t, stdout, "✗")
 }
 
 func TestCheckOfTheStubsFailsWithHints(t *testing.T) {
+	kittest.Heavy(t)
 	code, stdout, _ := autoroute(t, "", "check", "runtime", "--solution=stub")
 	assert.Equal(t, exitFailing, code)
 	assert.Contains(t, stdout, "[still a stub]")

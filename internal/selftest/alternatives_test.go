@@ -23,6 +23,7 @@ const tolerateNoAlternatives = true
 // Every alternative is a complete package of the lesson's files, in the
 // lesson's package, and not the reference under another name.
 func TestAlternativesAreWholeOtherDesigns(t *testing.T) {
+	t.Parallel() // one pool for the whole self-test: see main_test.go
 	for _, l := range load(t).Lessons {
 		t.Run(l.ID, func(t *testing.T) {
 			names, err := l.Alternatives(root)
@@ -55,6 +56,7 @@ func TestAlternativesAreWholeOtherDesigns(t *testing.T) {
 // Every alternative passes every spec under the race detector, in a
 // shuffled order of its own.
 func TestAlternativesPassEverySpec(t *testing.T) {
+	t.Parallel() // one pool for the whole self-test: see main_test.go
 	for _, l := range load(t).Lessons {
 		names, err := l.Alternatives(root)
 		require.NoError(t, err)

@@ -24,6 +24,7 @@ const (
 // Every equivalent mutant the manifest lists is still a mutant of the
 // reference: an id that matches nothing is stale.
 func TestEquivalentMutantsAreMutantsOfTheReference(t *testing.T) {
+	t.Parallel() // one pool for the whole self-test: see main_test.go
 	for _, l := range load(t).Lessons {
 		t.Run(l.ID, func(t *testing.T) {
 			all, err := mutate.Mutants(root, l)
@@ -37,6 +38,7 @@ func TestEquivalentMutantsAreMutantsOfTheReference(t *testing.T) {
 }
 
 func TestSpecsKillASampleOfMutants(t *testing.T) {
+	t.Parallel() // one pool for the whole self-test: see main_test.go
 	for _, l := range load(t).Lessons {
 		t.Run(l.ID, func(t *testing.T) {
 			t.Parallel()

@@ -40,6 +40,7 @@ func budget(t *testing.T) context.Context {
 }
 
 func TestLessonsAgreeWithTheManifest(t *testing.T) {
+	t.Parallel()
 	for _, l := range load(t).Lessons {
 		t.Run(l.ID, func(t *testing.T) {
 			for _, dir := range []string{l.SpecDir(), l.StubDir(), l.ReferenceDir(), l.PristineDir()} {
@@ -71,8 +72,10 @@ func TestLessonsAgreeWithTheManifest(t *testing.T) {
 }
 
 func TestReferencePassesEverySpec(t *testing.T) {
+	t.Parallel()
 	for _, l := range load(t).Lessons {
 		t.Run(l.ID, func(t *testing.T) {
+			t.Parallel()
 			result, err := runner.Run(budget(t), runner.Options{
 				Root: root, Lesson: l, Solution: runner.Reference, Race: true, Seeds: referenceSeeds,
 			})
@@ -102,8 +105,10 @@ func TestReferencePassesEverySpec(t *testing.T) {
 }
 
 func TestStubsFailEverySpec(t *testing.T) {
+	t.Parallel()
 	for _, l := range load(t).Lessons {
 		t.Run(l.ID, func(t *testing.T) {
+			t.Parallel()
 			result, err := runner.Run(budget(t), runner.Options{Root: root, Lesson: l, Solution: runner.Stub, Race: true})
 			require.NoError(t, err)
 			require.Empty(t, result.BuildError, "lesson %s: the stubs do not build", l.ID)
@@ -117,6 +122,7 @@ func TestStubsFailEverySpec(t *testing.T) {
 }
 
 func TestEveryMistakeIsCaught(t *testing.T) {
+	t.Parallel()
 	for _, l := range load(t).Lessons {
 		for _, m := range l.Mistakes {
 			t.Run(l.ID+"/"+m.ID, func(t *testing.T) {
@@ -148,9 +154,11 @@ func TestEveryMistakeIsCaught(t *testing.T) {
 // Fuzz targets hunt for inputs the specs never thought of; a short run on
 // the reference proves the target works and the reference survives it.
 func TestFuzzTargetsHoldOnTheReference(t *testing.T) {
+	t.Parallel()
 	for _, l := range load(t).Lessons {
 		for _, target := range l.Fuzz {
 			t.Run(l.ID+"/"+target, func(t *testing.T) {
+				t.Parallel()
 				err := runner.Fuzz(budget(t), runner.Options{Root: root, Lesson: l, Solution: runner.Reference}, target, 5*time.Second)
 				require.NoError(t, err)
 			})

@@ -287,3 +287,44 @@ func main() {}
 	assert.Equal(t, snippets.Failed, verdicts[0].Status)
 	assert.Contains(t, verdicts[0].Problem, "appears 0 times")
 }
+
+func TestCheckUnorderedOutputAndWrapperLines(t *testing.T) {
+	t.Parallel()
+	verdicts := check(t, `
+'''go
+package main
+
+import (
+	"fmt"
+	"sync"
+)
+
+func main() {
+	var wg sync.WaitGroup
+	for _, w := range []string{"a", "b", "c"} {
+		wg.Go(func() { fmt.Println(w) })
+	}
+	wg.Wait()
+}
+
+// Unordered output:
+// c
+// a
+// b
+'''
+
+<!-- snippet: fragment
+func f(ctx context.Context) error {
+	{{block}}
+}
+-->
+'''go
+return ctx.Err() + 1
+'''
+`, "")
+	require.Len(t, verdicts, 2)
+	assert.Equal(t, snippets.Ran, verdicts[0].Status, verdicts[0].Problem)
+	assert.Equal(t, snippets.Failed, verdicts[1].Status)
+	// The error is on the block's own line of the text (line 30), not the wrapper's.
+	assert.Contains(t, verdicts[1].Problem, "README.md:30:", verdicts[1].Problem)
+}

@@ -3,5 +3,7 @@
 // solution passes every spec (under the race detector, in shuffled order,
 // several times), that the untouched stubs fail every spec, that each
 // catalogued mistake is caught by the spec the manifest names, and that the
-// manifest, stubs, specs and lesson texts agree.
+// manifest, stubs, specs and lesson texts agree. The Go code of the lesson
+// texts is checked too (package snippets): every block compiles, a block
+// that shows its output prints it, a block marked as a bug shows it.
 package selftest

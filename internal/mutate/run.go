@@ -353,7 +353,8 @@ func firstFailure(report string) string {
 	for _, r := range reports {
 		for _, s := range r.SpecReports {
 			if s.State.Is(types.SpecStateFailureStates) {
-				return fmt.Sprintf("%q (%s)", s.FullText(), s.State)
+				msg, _, _ := strings.Cut(strings.TrimSpace(s.Failure.Message), "\n")
+				return fmt.Sprintf("%q (%s: %s)", s.FullText(), s.State, oneLine(msg))
 			}
 		}
 	}

@@ -1,0 +1,9 @@
+package box_test
+
+import (
+	"testing"
+
+	"autoroute/internal/harness"
+)
+
+func TestSuite(t *testing.T) { harness.RunSuite(t, "box", "lessons/box/README.md") }

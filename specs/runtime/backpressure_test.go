@@ -102,4 +102,31 @@ var _ = Describe("backpressure", Label("backpressure"), func() {
 			"The queue stayed full and the spec cancelled Spawn's context: Spawn should return ctx.Err(), not "+
 				"wait forever for room. Wait with a select that also watches ctx.Done(). %s", harness.See("backpressure"))
 	}, harness.Timeout)
+
+	It("with Queue 0, TrySpawn hands the task straight to an idle lane, and refuses while no lane is idle", func(ctx SpecContext) {
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 0, Clock: clock.NewFake()})
+		first := newBlocker()
+		await(ctx, "the only lane to be idle, waiting for a task", blockedIn(1, ""))
+		Expect(harness.Go("e.TrySpawn(task) with Queue: 0 and an idle lane", func() error { return e.TrySpawn(first.task) }).Wait(ctx)).
+			To(Succeed(), "Config.Queue 0 means a task is handed straight to an idle lane: the lane was idle, so TrySpawn "+
+				"should have succeeded. An unbuffered channel does exactly that (make(chan Task, 0)). %s", harness.See("backpressure"))
+		harness.Receive(ctx, first.started, "the idle lane to run the task TrySpawn handed it", harness.See("backpressure"))
+		defer close(first.released)
+
+		Expect(harness.Go("e.TrySpawn(task) with Queue: 0 and the lane busy", func() error { return e.TrySpawn(func(context.Context) {}) }).Wait(ctx)).
+			To(MatchError(executor.ErrQueueFull), "With Queue: 0 and the only lane busy, there is nowhere for a task to wait: "+
+				"TrySpawn should return ErrQueueFull. %s", harness.See("backpressure"))
+	}, harness.Timeout)
+
+	It("with Queue 0, Spawn waits until a lane is free and hands it the task", func(ctx SpecContext) {
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 0, Clock: clock.NewFake()})
+		first := occupy(ctx, e)
+		second := newBlocker()
+		waiting := harness.Go("e.Spawn(ctx, task) with Queue: 0 and the lane busy", func() error { return e.Spawn(ctx, second.task) })
+		waiting.WaitFor(ctx, "Spawn to wait for the busy lane", blockedIn(1, "(*Executor).Spawn"))
+		close(first.released)
+		Expect(waiting.Wait(ctx)).To(Succeed(), "Once the lane was free, Spawn should have handed it the task. %s", harness.See("backpressure"))
+		harness.Receive(ctx, second.started, "the lane to run the task Spawn handed it", harness.See("backpressure"))
+		close(second.released)
+	}, harness.Timeout)
 })

@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -115,5 +116,35 @@ var _ = Describe("block-on", Label("block-on"), func() {
 		harness.Receive(ctx, fCancelled, "f's context to be cancelled after the caller gave up",
 			"Nobody waits for f's result any more: derive f's context from the task's and cancel it when the "+
 				"caller's context ends (context.AfterFunc does this). "+harness.See("block-on"))
+	}, harness.Timeout)
+
+	It("gives up with ctx.Err() when the caller's context ends while it waits for room in the queue, and f never runs", func(ctx SpecContext) {
+		clk := clock.NewFake()
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clk})
+		ran := make(chan int, 1)
+		holder := fill(ctx, e, 1, ran)
+
+		callerCtx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		var fRan atomic.Bool
+		blockOn := harness.Go("executor.BlockOn(ctx, e, f) on a full queue", func() error {
+			_, err := executor.BlockOn(callerCtx, e, func(context.Context) (int, error) {
+				fRan.Store(true)
+				return 1, nil
+			})
+			return err
+		})
+		blockOn.WaitFor(ctx, "BlockOn to wait for room in the full queue", blockedIn(1, "BlockOn"))
+		cancel()
+		Expect(blockOn.Wait(ctx, clk)).To(MatchError(context.Canceled),
+			"The queue was full and the spec cancelled the caller's context while BlockOn waited to spawn f: BlockOn "+
+				"should return ctx.Err() at once. Spawn with the caller's context, so that waiting for room ends with it too. %s",
+			harness.See("block-on"))
+
+		close(holder.released)
+		Expect(shutdown(e, "time.Second", func() error { return e.Shutdown(time.Second) }).Wait(ctx, clk)).To(Succeed())
+		Expect(fRan.Load()).To(BeFalse(),
+			"BlockOn returned context.Canceled, yet f ran later: a task that could not be queued in time must not be queued at all. %s",
+			harness.See("block-on"))
 	}, harness.Timeout)
 })

@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -85,7 +86,60 @@ var _ = Describe("hello", Label("hello"), func() {
 			"Writing \"Avant\" failed; Hello should stop there and return that error, not wait or write again. %s", harness.See("hello"))
 		Expect(clk.Pending()).To(BeEmpty(), "Hello armed a timer after its first write failed. The clock says:\n%s", clk)
 	}, harness.Timeout)
+
+	It("stops its timer when cancelled: nothing is left armed on the clock", func(ctx SpecContext) {
+		clk := clock.NewFake()
+		var out harness.Buffer
+		helloCtx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		call := harness.Go("executor.Hello(ctx, clk, &out)", func() error {
+			return executor.Hello(helloCtx, clk, &out)
+		})
+		call.WaitFor(ctx, "Hello to arm a one-second timer on the fake clock", func(ctx context.Context) error {
+			return clk.WaitForTimer(ctx, time.Second)
+		})
+		cancel()
+		Expect(call.Wait(ctx, clk)).To(MatchError(context.Canceled), "Hello should return ctx.Err() when cancelled mid-wait. %s", harness.See("hello"))
+		Expect(clk.Pending()).To(BeEmpty(),
+			"Hello returned, cancelled, but its one-second timer is still armed on the clock. A timer nobody will read "+
+				"must be stopped (defer timer.Stop() right after creating it), or it stays armed until it fires. The clock says:\n%s %s",
+			clk, harness.See("hello"))
+	}, harness.Timeout)
+
+	It("returns the error of the second write too", func(ctx SpecContext) {
+		clk := clock.NewFake()
+		broken := errors.New("pipe closed")
+		w := &failingSecond{err: broken}
+		call := harness.Go("executor.Hello(ctx, clk, w) with a writer whose second write fails", func() error {
+			return executor.Hello(ctx, clk, w)
+		})
+		call.WaitFor(ctx, "Hello to arm a one-second timer after writing Avant", func(ctx context.Context) error {
+			return clk.WaitForTimer(ctx, time.Second)
+		})
+		clk.Advance(time.Second)
+		Expect(call.Wait(ctx, clk)).To(MatchError(broken),
+			"Writing \"Avant\" worked, writing \"Après\" failed: Hello should return that second error, not nil. "+
+				"Every write can fail, the last one too. %s", harness.See("hello"))
+	}, harness.Timeout)
 })
+
+// failingSecond is a writer whose first write works and every later one
+// fails with err.
+type failingSecond struct {
+	mu     sync.Mutex
+	writes int
+	err    error
+}
+
+func (w *failingSecond) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.writes++
+	if w.writes > 1 {
+		return 0, w.err
+	}
+	return len(p), nil
+}
 
 // failingWriter is a writer whose every write fails.
 type failingWriter struct{ err error }

@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -64,5 +65,70 @@ var _ = Describe("metrics", Label("metrics"), func() {
 		Expect(metrics(ctx, e).Completed).To(Equal(200),
 			"Every task completed; the snapshot should count them all. Run the specs with -race: a snapshot "+
 				"read without the lock is a data race. %s", harness.See("metrics"))
+	}, harness.Timeout)
+
+	It("counts only the tasks accepted: a Spawn or TrySpawn that gave up adds nothing", func(ctx SpecContext) {
+		clk := clock.NewFake()
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clk})
+		ran := make(chan int, 1)
+		holder := fill(ctx, e, 1, ran)
+		var refusedRan atomic.Int32
+		refused := func(context.Context) { refusedRan.Add(1) }
+
+		Expect(harness.Go("e.TrySpawn(task) on a full queue", func() error { return e.TrySpawn(refused) }).Wait(ctx)).To(MatchError(executor.ErrQueueFull))
+		spawnCtx, cancel := context.WithCancel(ctx)
+		waiting := harness.Go("e.Spawn(ctx, task) on a full queue", func() error { return e.Spawn(spawnCtx, refused) })
+		waiting.WaitFor(ctx, "Spawn to wait for room in the full queue", blockedIn(1, "(*Executor).Spawn"))
+		cancel()
+		Expect(waiting.Wait(ctx)).To(MatchError(context.Canceled))
+		Expect(metrics(ctx, e)).To(Equal(executor.Metrics{Spawned: 2, Running: 1, Queued: 1}),
+			"Two tasks were accepted (one runs, one waits); then a TrySpawn got ErrQueueFull and a Spawn gave up when its "+
+				"context was cancelled. Neither queued anything, so neither counts as spawned: count a task only once it "+
+				"is in the queue. %s", harness.See("metrics"))
+
+		close(holder.released)
+		Expect(shutdown(e, "time.Second", func() error { return e.Shutdown(time.Second) }).Wait(ctx, clk)).To(Succeed())
+		Expect(harness.Go("e.Spawn(ctx, task) after Shutdown", func() error { return e.Spawn(ctx, refused) }).Wait(ctx)).To(MatchError(executor.ErrClosed))
+		Expect(harness.Go("e.TrySpawn(task) after Shutdown", func() error { return e.TrySpawn(refused) }).Wait(ctx)).To(MatchError(executor.ErrClosed))
+		Expect(metrics(ctx, e)).To(Equal(executor.Metrics{Spawned: 2, Completed: 2}),
+			"After Shutdown: the 2 accepted tasks completed, and the Spawn and TrySpawn refused with ErrClosed add nothing. %s",
+			harness.See("metrics"))
+		Expect(refusedRan.Load()).To(BeZero(), "A task whose Spawn or TrySpawn failed ran anyway.")
+	}, harness.Timeout)
+
+	It("counts a BlockOn whose f panicked as a panicked task, reported once to OnPanic", func(ctx SpecContext) {
+		clk := clock.NewFake()
+		reports := make(chan *executor.PanicError, 2)
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clk, OnPanic: func(p *executor.PanicError) { reports <- p }})
+
+		err := harness.Go("executor.BlockOn(ctx, e, f) with f panicking", func() error {
+			_, err := executor.BlockOn(ctx, e, func(context.Context) (int, error) { panic(onPurpose) })
+			return err
+		}).Wait(ctx)
+		Expect(err).To(MatchError(executor.ErrTaskPanicked))
+		report := harness.Receive(ctx, reports, "OnPanic to be told about f's panic",
+			"BlockOn should let f's panic reach the lane (runSafely recovers it, counts it and reports it), not recover it itself. "+harness.See("metrics"))
+		Expect(report.Value).To(Equal(onPurpose), "OnPanic should get the value f panicked with.")
+
+		Expect(shutdown(e, "time.Second", func() error { return e.Shutdown(time.Second) }).Wait(ctx, clk)).To(Succeed())
+		Expect(metrics(ctx, e)).To(Equal(executor.Metrics{Spawned: 1, Panicked: 1}),
+			"BlockOn ran one task, and its f panicked: the snapshot should count one spawned, one panicked, none completed. "+
+				"A BlockOn that recovers f's panic itself hides it from the executor's counters and from OnPanic. %s", harness.See("metrics"))
+		Expect(reports).NotTo(Receive(), "OnPanic was told twice about one panic.")
+	}, harness.Timeout)
+
+	It("can be read from OnPanic, and that snapshot already counts the panic", func(ctx SpecContext) {
+		var e *executor.Executor
+		seen := make(chan executor.Metrics, 1)
+		e = start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clock.NewFake(), OnPanic: func(*executor.PanicError) {
+			seen <- e.Metrics()
+		}})
+		spawn(ctx, e, panicking)
+		m := harness.Receive(ctx, seen, "OnPanic, which calls e.Metrics(), to return",
+			"If runSafely calls OnPanic while holding e.mu, Metrics waits for that lock for ever. "+harness.See("metrics"))
+		Expect(m.Panicked).To(Equal(1),
+			"OnPanic called e.Metrics(): the panic it is told about should already be counted (count it, unlock, then report). %s",
+			harness.See("metrics"))
+		Expect(m.Spawned).To(Equal(1))
 	}, harness.Timeout)
 })

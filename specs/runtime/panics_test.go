@@ -67,4 +67,29 @@ var _ = Describe("panics", Label("panics"), func() {
 		Expect(harness.GoroutinesStartedBy(learnerPackage)).To(HaveLen(2),
 			"After 20 panics, the executor should still have its 2 lanes and no more. These goroutines are running now:\n%s", harness.ListGoroutinesStartedBy(learnerPackage))
 	}, harness.Timeout)
+
+	It("lets OnPanic call back into the executor: it is called without the executor's lock held", func(ctx SpecContext) {
+		var e *executor.Executor
+		followed := make(chan error, 1)
+		ranAfter := make(chan struct{})
+		e = start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clock.NewFake(), OnPanic: func(*executor.PanicError) {
+			followed <- e.TrySpawn(func(context.Context) { close(ranAfter) })
+		}})
+
+		spawn(ctx, e, panicking)
+		err := harness.Receive(ctx, followed, "OnPanic, which calls e.TrySpawn, to return",
+			"OnPanic is the user's code, and may call the executor (TrySpawn, Metrics): if runSafely calls it while "+
+				"holding e.mu, that call waits for a lock its own lane holds, for ever. Unlock first, then call OnPanic. "+harness.See("panics"))
+		Expect(err).NotTo(HaveOccurred(), "OnPanic spawned a follow-up task on an executor with an empty queue.")
+		harness.Receive(ctx, ranAfter, "the task spawned from OnPanic to run", harness.See("panics"))
+	}, harness.Timeout)
+
+	It("without OnPanic, a panic is still recovered and counted", func(ctx SpecContext) {
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 2, Clock: clock.NewFake()})
+		ran := make(chan struct{})
+		spawn(ctx, e, panicking)
+		spawn(ctx, e, func(context.Context) { close(ran) })
+		harness.Receive(ctx, ran, "the task spawned after a panicking one to run, with no OnPanic set",
+			"Config.OnPanic is optional: call it only if it is not nil. "+harness.See("panics"))
+	}, harness.Timeout)
 })

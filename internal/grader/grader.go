@@ -152,7 +152,7 @@ func gradeLesson(ctx context.Context, opts Options, solution runner.Solution, l 
 		passed := 0
 		for _, s := range byExercise[e.ID] {
 			er.Specs = append(er.Specs, SpecReport{
-				Name: s.Name, Status: string(s.Status), Stub: s.Stub, Message: s.Message, Location: s.Location,
+				Name: s.Name, Status: string(s.Status), Stub: s.Stub, Message: s.Message, Location: relLocation(opts.Root, s.Location),
 			})
 			if s.Status == runner.Passed {
 				passed++

@@ -6,7 +6,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"autoroute/fakes/clock"
 	"autoroute/internal/harness"
 	"autoroute/solutions/executor"
 )
@@ -41,7 +40,7 @@ func occupy(ctx context.Context, e *executor.Executor) *blocker {
 
 var _ = Describe("backpressure", Label("backpressure"), func() {
 	It("TrySpawn returns ErrQueueFull, without waiting, when every lane is busy and the queue is full", func(ctx SpecContext) {
-		e := start(ctx, executor.Config{Lanes: 1, Queue: 2, Clock: clock.NewFake()})
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 2, Clock: harness.NewClock()})
 		b := occupy(ctx, e)
 		defer close(b.released)
 
@@ -56,7 +55,7 @@ var _ = Describe("backpressure", Label("backpressure"), func() {
 	}, harness.Timeout)
 
 	It("TrySpawn accepts again once a lane takes the next task", func(ctx SpecContext) {
-		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clock.NewFake()})
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: harness.NewClock()})
 		first := occupy(ctx, e)
 		second := newBlocker()
 		Expect(harness.Go("e.TrySpawn(task)", func() error { return e.TrySpawn(second.task) }).Wait(ctx)).To(Succeed())
@@ -71,7 +70,7 @@ var _ = Describe("backpressure", Label("backpressure"), func() {
 	}, harness.Timeout)
 
 	It("Spawn waits for room in a full queue, then queues the task", func(ctx SpecContext) {
-		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clock.NewFake()})
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: harness.NewClock()})
 		first := occupy(ctx, e)
 		second := newBlocker()
 		spawn(ctx, e, second.task)
@@ -88,7 +87,7 @@ var _ = Describe("backpressure", Label("backpressure"), func() {
 	}, harness.Timeout)
 
 	It("Spawn gives up with the context's error when its context ends while it waits", func(ctx SpecContext) {
-		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clock.NewFake()})
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: harness.NewClock()})
 		b := occupy(ctx, e)
 		defer close(b.released)
 		spawn(ctx, e, func(context.Context) {})
@@ -104,7 +103,7 @@ var _ = Describe("backpressure", Label("backpressure"), func() {
 	}, harness.Timeout)
 
 	It("with Queue 0, TrySpawn hands the task straight to an idle lane, and refuses while no lane is idle", func(ctx SpecContext) {
-		e := start(ctx, executor.Config{Lanes: 1, Queue: 0, Clock: clock.NewFake()})
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 0, Clock: harness.NewClock()})
 		first := newBlocker()
 		await(ctx, "the only lane to be idle, waiting for a task", blockedIn(1, ""))
 		Expect(harness.Go("e.TrySpawn(task) with Queue: 0 and an idle lane", func() error { return e.TrySpawn(first.task) }).Wait(ctx)).
@@ -119,7 +118,7 @@ var _ = Describe("backpressure", Label("backpressure"), func() {
 	}, harness.Timeout)
 
 	It("with Queue 0, Spawn waits until a lane is free and hands it the task", func(ctx SpecContext) {
-		e := start(ctx, executor.Config{Lanes: 1, Queue: 0, Clock: clock.NewFake()})
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 0, Clock: harness.NewClock()})
 		first := occupy(ctx, e)
 		second := newBlocker()
 		waiting := harness.Go("e.Spawn(ctx, task) with Queue: 0 and the lane busy", func() error { return e.Spawn(ctx, second.task) })

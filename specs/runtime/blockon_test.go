@@ -9,14 +9,13 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"autoroute/fakes/clock"
 	"autoroute/internal/harness"
 	"autoroute/solutions/executor"
 )
 
 var _ = Describe("block-on", Label("block-on"), func() {
 	It("returns the task's value, or its error", func(ctx SpecContext) {
-		e := start(ctx, executor.Config{Lanes: 2, Queue: 2, Clock: clock.NewFake()})
+		e := start(ctx, executor.Config{Lanes: 2, Queue: 2, Clock: harness.NewClock()})
 
 		type outcome struct {
 			value int
@@ -38,7 +37,7 @@ var _ = Describe("block-on", Label("block-on"), func() {
 	}, harness.Timeout)
 
 	It("runs f as a task of the executor: f's context ends when the executor cancels its tasks", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clk})
 
 		started := make(chan struct{})
@@ -73,7 +72,7 @@ var _ = Describe("block-on", Label("block-on"), func() {
 	}, harness.Timeout)
 
 	It("reports a panicking f as ErrTaskPanicked, and the executor keeps working", func(ctx SpecContext) {
-		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clock.NewFake(), OnPanic: func(*executor.PanicError) {}})
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: harness.NewClock(), OnPanic: func(*executor.PanicError) {}})
 
 		err := harness.Go("executor.BlockOn(ctx, e, f) with f panicking", func() error {
 			_, err := executor.BlockOn(ctx, e, func(context.Context) (int, error) {
@@ -93,7 +92,7 @@ var _ = Describe("block-on", Label("block-on"), func() {
 	}, harness.Timeout)
 
 	It("returns as soon as the caller's context ends, and cancels f", func(ctx SpecContext) {
-		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clock.NewFake()})
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: harness.NewClock()})
 
 		callerCtx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -119,7 +118,7 @@ var _ = Describe("block-on", Label("block-on"), func() {
 	}, harness.Timeout)
 
 	It("gives up with ctx.Err() when the caller's context ends while it waits for room in the queue, and f never runs", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clk})
 		ran := make(chan int, 1)
 		holder := fill(ctx, e, 1, ran)

@@ -16,7 +16,7 @@ import (
 
 var _ = Describe("hello", Label("hello"), func() {
 	It("writes Avant, waits one second on the clock, then writes Après", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		var out harness.Buffer
 		call := harness.Go("executor.Hello(ctx, clk, &out)", func() error {
 			return executor.Hello(ctx, clk, &out)
@@ -35,7 +35,7 @@ var _ = Describe("hello", Label("hello"), func() {
 	}, harness.Timeout)
 
 	It("waits on the clock it was given, never on package time", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		var out harness.Buffer
 		call := harness.Go("executor.Hello(ctx, clk, &out)", func() error {
 			return executor.Hello(ctx, clk, &out)
@@ -54,7 +54,7 @@ var _ = Describe("hello", Label("hello"), func() {
 	}, harness.Timeout)
 
 	It("returns the context's error at once when cancelled mid-sleep, and writes nothing more", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		var out harness.Buffer
 		helloCtx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -76,7 +76,7 @@ var _ = Describe("hello", Label("hello"), func() {
 	}, harness.Timeout)
 
 	It("returns the writer's error instead of carrying on", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		broken := errors.New("disk full")
 		call := harness.Go("executor.Hello(ctx, clk, failingWriter)", func() error {
 			return executor.Hello(ctx, clk, failingWriter{broken})
@@ -88,7 +88,7 @@ var _ = Describe("hello", Label("hello"), func() {
 	}, harness.Timeout)
 
 	It("stops its timer when cancelled: nothing is left armed on the clock", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		var out harness.Buffer
 		helloCtx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -107,7 +107,7 @@ var _ = Describe("hello", Label("hello"), func() {
 	}, harness.Timeout)
 
 	It("returns the error of the second write too", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		broken := errors.New("pipe closed")
 		w := &failingSecond{err: broken}
 		call := harness.Go("executor.Hello(ctx, clk, w) with a writer whose second write fails", func() error {

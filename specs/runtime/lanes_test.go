@@ -15,7 +15,7 @@ import (
 
 var _ = Describe("lanes", Label("lanes"), func() {
 	It("starts exactly Lanes worker goroutines", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		start(ctx, executor.Config{Lanes: 3, Queue: 4, Clock: clk})
 
 		Expect(harness.GoroutinesStartedBy(learnerPackage)).To(HaveLen(3),
@@ -24,7 +24,7 @@ var _ = Describe("lanes", Label("lanes"), func() {
 	}, harness.Timeout)
 
 	It("runs at most Lanes tasks at once, on the lanes and not on a goroutine per task", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 3, Queue: 9, Clock: clk})
 
 		// Nine tasks that each take one second of virtual time: three lanes
@@ -61,7 +61,7 @@ var _ = Describe("lanes", Label("lanes"), func() {
 	}, harness.Timeout)
 
 	It("with one lane, runs tasks one at a time in the order they were spawned", func(ctx SpecContext) {
-		e := start(ctx, executor.Config{Lanes: 1, Queue: 10, Clock: clock.NewFake()})
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 10, Clock: harness.NewClock()})
 
 		var mu sync.Mutex
 		var order []int

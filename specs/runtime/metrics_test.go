@@ -8,7 +8,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"autoroute/fakes/clock"
 	"autoroute/internal/harness"
 	"autoroute/solutions/executor"
 )
@@ -20,7 +19,7 @@ func metrics(ctx context.Context, e *executor.Executor) executor.Metrics {
 
 var _ = Describe("metrics", Label("metrics"), func() {
 	It("counts spawned, completed and panicked tasks", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 2, Queue: 8, Clock: clk, OnPanic: func(*executor.PanicError) {}})
 		for range 5 {
 			spawn(ctx, e, func(context.Context) {})
@@ -38,7 +37,7 @@ var _ = Describe("metrics", Label("metrics"), func() {
 	}, harness.Timeout)
 
 	It("reports the tasks running and queued right now", func(ctx SpecContext) {
-		e := start(ctx, executor.Config{Lanes: 1, Queue: 3, Clock: clock.NewFake()})
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 3, Clock: harness.NewClock()})
 		b := occupy(ctx, e)
 		defer close(b.released)
 		spawn(ctx, e, func(context.Context) {})
@@ -49,7 +48,7 @@ var _ = Describe("metrics", Label("metrics"), func() {
 	}, harness.Timeout)
 
 	It("can be read while the lanes are busy, without a data race", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 4, Queue: 200, Clock: clk})
 		for range 200 {
 			spawn(ctx, e, func(context.Context) {})
@@ -68,7 +67,7 @@ var _ = Describe("metrics", Label("metrics"), func() {
 	}, harness.Timeout)
 
 	It("counts only the tasks accepted: a Spawn or TrySpawn that gave up adds nothing", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clk})
 		ran := make(chan int, 1)
 		holder := fill(ctx, e, 1, ran)
@@ -97,7 +96,7 @@ var _ = Describe("metrics", Label("metrics"), func() {
 	}, harness.Timeout)
 
 	It("counts a BlockOn whose f panicked as a panicked task, reported once to OnPanic", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		reports := make(chan *executor.PanicError, 2)
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clk, OnPanic: func(p *executor.PanicError) { reports <- p }})
 
@@ -120,7 +119,7 @@ var _ = Describe("metrics", Label("metrics"), func() {
 	It("can be read from OnPanic, and that snapshot already counts the panic", func(ctx SpecContext) {
 		var e *executor.Executor
 		seen := make(chan executor.Metrics, 1)
-		e = start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clock.NewFake(), OnPanic: func(*executor.PanicError) {
+		e = start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: harness.NewClock(), OnPanic: func(*executor.PanicError) {
 			seen <- e.Metrics()
 		}})
 		spawn(ctx, e, panicking)

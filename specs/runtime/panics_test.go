@@ -7,7 +7,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"autoroute/fakes/clock"
 	"autoroute/internal/harness"
 	"autoroute/solutions/executor"
 )
@@ -21,7 +20,7 @@ func panicking(context.Context) { panic(onPurpose) }
 
 var _ = Describe("panics", Label("panics"), func() {
 	It("a panicking task does not take the executor down: the lane runs the next task", func(ctx SpecContext) {
-		e := start(ctx, executor.Config{Lanes: 1, Queue: 2, Clock: clock.NewFake(), OnPanic: func(*executor.PanicError) {}})
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 2, Clock: harness.NewClock(), OnPanic: func(*executor.PanicError) {}})
 
 		ran := make(chan struct{})
 		spawn(ctx, e, panicking)
@@ -32,7 +31,7 @@ var _ = Describe("panics", Label("panics"), func() {
 
 	It("reports the panic to OnPanic with its value and the stack where it happened", func(ctx SpecContext) {
 		reports := make(chan *executor.PanicError, 1)
-		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clock.NewFake(), OnPanic: func(p *executor.PanicError) { reports <- p }})
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: harness.NewClock(), OnPanic: func(p *executor.PanicError) { reports <- p }})
 
 		spawn(ctx, e, panicking)
 		report := harness.Receive(ctx, reports, "OnPanic to be called for the panicking task", harness.See("panics"))
@@ -45,7 +44,7 @@ var _ = Describe("panics", Label("panics"), func() {
 	}, harness.Timeout)
 
 	It("keeps every lane alive after many panics", func(ctx SpecContext) {
-		e := start(ctx, executor.Config{Lanes: 2, Queue: 20, Clock: clock.NewFake(), OnPanic: func(*executor.PanicError) {}})
+		e := start(ctx, executor.Config{Lanes: 2, Queue: 20, Clock: harness.NewClock(), OnPanic: func(*executor.PanicError) {}})
 
 		for range 20 {
 			spawn(ctx, e, panicking)
@@ -72,7 +71,7 @@ var _ = Describe("panics", Label("panics"), func() {
 		var e *executor.Executor
 		followed := make(chan error, 1)
 		ranAfter := make(chan struct{})
-		e = start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clock.NewFake(), OnPanic: func(*executor.PanicError) {
+		e = start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: harness.NewClock(), OnPanic: func(*executor.PanicError) {
 			followed <- e.TrySpawn(func(context.Context) { close(ranAfter) })
 		}})
 
@@ -85,7 +84,7 @@ var _ = Describe("panics", Label("panics"), func() {
 	}, harness.Timeout)
 
 	It("without OnPanic, a panic is still recovered and counted", func(ctx SpecContext) {
-		e := start(ctx, executor.Config{Lanes: 1, Queue: 2, Clock: clock.NewFake()})
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 2, Clock: harness.NewClock()})
 		ran := make(chan struct{})
 		spawn(ctx, e, panicking)
 		spawn(ctx, e, func(context.Context) { close(ran) })

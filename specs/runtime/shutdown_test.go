@@ -18,7 +18,7 @@ import (
 
 var _ = Describe("shutdown", Label("shutdown"), func() {
 	It("refuses new tasks with ErrClosed once shut down", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 2, Queue: 2, Clock: clk})
 
 		Expect(shutdown(e, "time.Second", func() error { return e.Shutdown(time.Second) }).Wait(ctx, clk)).To(Succeed(),
@@ -30,7 +30,7 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 	}, harness.Timeout)
 
 	It("lets the queued tasks finish before returning", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 3, Clock: clk})
 		var mu sync.Mutex
 		var done []int
@@ -58,7 +58,7 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 	}, harness.Timeout)
 
 	It("cancels the running tasks when the deadline passes, and returns only after every lane exited", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 2, Queue: 2, Clock: clk})
 
 		cancelled := make(chan struct{}, 2)
@@ -97,7 +97,7 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 	}, harness.Timeout)
 
 	It("a second Shutdown is harmless: it returns ErrClosed", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clk})
 
 		Expect(shutdown(e, "time.Second", func() error { return e.Shutdown(time.Second) }).Wait(ctx, clk)).To(Succeed())
@@ -106,7 +106,7 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 	}, harness.Timeout)
 
 	It("a Spawn waiting for room when Shutdown starts gives up with ErrClosed, and the queued task still runs", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clk})
 		ran := make(chan int, 1)
 		holder := fill(ctx, e, 1, ran)
@@ -141,7 +141,7 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 	}, harness.Timeout)
 
 	It("a second Shutdown while the first is draining waits until the lanes exited, then returns ErrClosed", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clk})
 		holder := occupy(ctx, e)
 
@@ -164,7 +164,7 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 	}, harness.Timeout)
 
 	It("leaves no timer armed on the executor's clock once it has returned", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 2, Queue: 2, Clock: clk})
 		for range 2 {
 			spawn(ctx, e, func(context.Context) { clk.Sleep(time.Second) })
@@ -208,7 +208,7 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 		// without the lock, a task dropped on the floor.
 		const rounds, spawners = 50, 6
 		for round := range rounds {
-			clk := clock.NewFake()
+			clk := harness.NewClock()
 			e := start(ctx, executor.Config{Lanes: 2, Queue: 2, Clock: clk})
 			var ran atomic.Int64
 			busy := make(chan struct{}) // closed by the first task: the spawners are in full swing

@@ -78,8 +78,7 @@ func Bounded(ctx context.Context) (context.Context, context.CancelFunc) { return
 // clock): the grader reports it as "timed out" rather than "failed".
 func FailTimedOut(message string) {
 	ginkgo.GinkgoHelper()
-	diagnose(ReasonTimeout)
-	ginkgo.Fail(message)
+	failStuck(message)
 }
 
 // bounded returns ctx cut short at the running node's budget.
@@ -97,13 +96,13 @@ func DeferCleanup(fn func(ctx context.Context)) {
 	ginkgo.DeferCleanup(func(ctx ginkgo.SpecContext) {
 		startNode()
 		fn(ctx)
-	}, ginkgo.NodeTimeout(Budget+time.Second))
+	}, ginkgo.NodeTimeout(Budget+time.Second)) // teach.go's guard gives up first, at Budget+Budget/4
 }
 
 // RunSuite runs a lesson's suite from its TestXxx function. readme is the
 // lesson text the failures point to.
 func RunSuite(t *testing.T, lesson, readme string) {
-	gomega.RegisterFailHandler(ginkgo.Fail)
+	gomega.RegisterFailHandler(failTeaching) // teach.go: every failure names its section
 	suite, reporter := ginkgo.GinkgoConfiguration()
 	// A spec that ignores its context gets one more second, not thirty.
 	suite.GracePeriod = time.Second
@@ -111,7 +110,7 @@ func RunSuite(t *testing.T, lesson, readme string) {
 	setup(readme)
 	reportConfig(suite)
 	finish := prepareRun(t, lesson, readme, &suite, &reporter) // learner.go: a person's run reports as subtests
-	ginkgo.RunSpecs(t, "Autoroute lesson "+lesson, suite, reporter)
+	ginkgo.RunSpecs(t, "Autoroute lesson "+lesson, suite, reporter, guardNodes())
 	if finish != nil {
 		finish()
 	}
@@ -143,7 +142,8 @@ func setup(readme string) {
 				diagnose(ReasonLeak)
 				ginkgo.Fail(message, callerSkip...)
 			})
-			ignoring := []any{snapshot}
+			// The goroutine that runs this check's node waits for it (teach.go's guard).
+			ignoring := []any{snapshot, gleak.IgnoringTopFunction("autoroute/internal/harness/guard.Run")}
 			if pkg := tolerated.Load(); pkg != nil {
 				ignoring = append(ignoring, gleak.IgnoringCreator(*pkg+"..."))
 			}
@@ -253,8 +253,7 @@ func (c *Call[T]) Wait(ctx context.Context, state ...fmt.Stringer) T {
 	select {
 	case <-c.done:
 	case <-ctx.Done():
-		diagnose(ReasonTimeout)
-		ginkgo.Fail(fmt.Sprintf("%s had not returned when the spec's %v budget ran out. It is blocked: "+
+		failStuck(fmt.Sprintf("%s had not returned when the spec's %v budget ran out. It is blocked: "+
 			"a deadlock, a receive nobody will send to, a send nobody will receive, or a wait on the "+
 			"real clock instead of the one it was given.%s", c.what, Budget, describe(state)))
 	}
@@ -274,7 +273,7 @@ func (c *Call[T]) failOnPanic() {
 		ginkgo.Fail(fmt.Sprintf("%s is still a stub: %s %s", c.what, msg, See(current())))
 	}
 	diagnose(ReasonPanic)
-	ginkgo.Fail(fmt.Sprintf("%s panicked: %s\n\n%s", c.what, msg, learnerFrames(c.stack)))
+	ginkgo.Fail(withSection(fmt.Sprintf("%s panicked: %s\n\n%s", c.what, msg, learnerFrames(c.stack))))
 }
 
 // StillStub waits, within the budget, for the call to end, and reports
@@ -415,10 +414,9 @@ func (c *Call[T]) WaitFor(ctx context.Context, fact string, wait func(context.Co
 	}
 	if c.Returned() {
 		c.failOnPanic()
-		ginkgo.Fail(fmt.Sprintf("%s returned before the spec saw what it waited for: %s.", c.what, fact))
+		ginkgo.Fail(withSection(fmt.Sprintf("%s returned before the spec saw what it waited for: %s.", c.what, fact)))
 	}
-	diagnose(ReasonTimeout)
-	ginkgo.Fail(fmt.Sprintf("The spec waited for this: %s. It never happened within the spec's %v budget.\n\n%v", fact, Budget, err))
+	failStuck(fmt.Sprintf("The spec waited for this: %s. It never happened within the spec's %v budget.\n\n%v", fact, Budget, err))
 }
 
 // Receive waits, within ctx, for a value on ch: a fact the spec needs, such
@@ -432,8 +430,7 @@ func Receive[T any](ctx context.Context, ch <-chan T, what, hint string) T {
 	case v := <-ch:
 		return v
 	case <-ctx.Done():
-		diagnose(ReasonTimeout)
-		ginkgo.Fail(fmt.Sprintf("The spec waited for %s. It never came within the spec's %v budget. %s", what, Budget, hint))
+		failStuck(fmt.Sprintf("The spec waited for %s. It never came within the spec's %v budget. %s", what, Budget, hint))
 	}
 	panic("unreachable: Fail does not return")
 }

@@ -403,7 +403,7 @@ func (run *learnerRun) specOf(r types.SpecReport) specResult {
 	if s.passed {
 		return s
 	}
-	s.message = r.Failure.Message
+	s.message = Explain(r) // teach.go: where the code was stuck, the section to read
 	if s.message == "" {
 		s.message = "The spec ended as " + s.state + "."
 	}

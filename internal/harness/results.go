@@ -105,7 +105,7 @@ func registerResults() {
 func endOf(seq int, r ginkgo.SpecReport) wire.Ended {
 	end := wire.Ended{Seq: seq, Spec: r.FullText(), Labels: r.Labels(), State: r.State.String()}
 	if r.Failure.Message != "" {
-		end.Message = r.Failure.Message
+		end.Message = Explain(r) // teach.go: where the code was stuck, the section to read
 		end.Location = r.Failure.Location.String()
 	}
 	for _, e := range r.ReportEntries {

@@ -1,0 +1,221 @@
+package harness
+
+// Every failure teaches: a hang says where the learner's code is stuck, in
+// words and at the learner's own lines, and every failure names the section
+// of the lesson to read.
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
+
+	"autoroute/internal/hangreport"
+	"autoroute/internal/harness/guard"
+)
+
+// learnerCode is the import path prefix of every lesson's learner package.
+const learnerCode = "autoroute/solutions/"
+
+// stuckHeading starts the description of where learner code is stuck.
+const stuckHeading = "Where your code is stuck:"
+
+// stuckEntry is the report entry that carries that description when it is
+// not in the failure's message already (a spec's own wait ran out).
+const stuckEntry = "autoroute-stuck"
+
+// stuckNow describes where the goroutines running the learner's code, and
+// started since the spec began, are blocked; "" when none is.
+func stuckNow() string {
+	return hangreport.Describe(allStacks(), hangreport.Options{
+		Package: learnerCode,
+		Root:    moduleRoot(),
+		Skip:    aliveBefore(),
+	})
+}
+
+// allStacks is the stack of every goroutine, as a panic would print them.
+func allStacks() string {
+	buf := make([]byte, 1<<16)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return string(buf[:n])
+		}
+		if len(buf) >= 64<<20 {
+			return string(buf[:n])
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
+// aliveBefore lists the goroutines that were alive when the running spec
+// started: they are not its business.
+func aliveBefore() map[int]bool {
+	skip := map[int]bool{}
+	if snapshot := before.Load(); snapshot != nil {
+		for _, g := range *snapshot {
+			skip[int(g.ID)] = true
+		}
+	}
+	return skip
+}
+
+// hasSection reports whether message already names a section of the
+// lesson's text.
+func hasSection(message string) bool {
+	return readmePath == "" || strings.Contains(message, readmePath)
+}
+
+// withSection appends, on a line of its own, the section to read when
+// message names none.
+func withSection(message string) string {
+	if hasSection(message) {
+		return message
+	}
+	see := See(current())
+	if see == "" || current() == "" {
+		return message
+	}
+	return strings.TrimRight(message, "\n") + "\n" + see
+}
+
+// failTeaching is the fail handler Gomega calls: an assertion's failure
+// names the section to read even when the spec's message forgot to.
+func failTeaching(message string, callerSkip ...int) {
+	skip := 0
+	if len(callerSkip) > 0 {
+		skip = callerSkip[0]
+	}
+	ginkgo.Fail(withSection(message), skip+1)
+}
+
+// failStuck fails the spec because learner code never got where the spec
+// waited for it: message, then where the learner's goroutines are stuck,
+// then the section to read.
+func failStuck(message string) {
+	ginkgo.GinkgoHelper()
+	diagnose(ReasonTimeout)
+	if stuck := stuckNow(); stuck != "" {
+		message = strings.TrimRight(message, "\n") + "\n\n" + stuck
+	}
+	ginkgo.Fail(withSection(message))
+}
+
+// Explain is the message a learner reads for a finished spec: its failure
+// message, where the learner's code was stuck if the spec gave up waiting
+// for it and the message does not say, and the section to read if the
+// message names none. "" for a spec that did not fail.
+func Explain(r types.SpecReport) string {
+	message := r.Failure.Message
+	if message == "" {
+		if !r.State.Is(types.SpecStateFailureStates) {
+			return ""
+		}
+		message = "The spec ended as " + r.State.String() + "."
+	}
+	if !strings.Contains(message, stuckHeading) {
+		for _, e := range r.ReportEntries {
+			if e.Name == stuckEntry {
+				message = strings.TrimRight(message, "\n") + "\n\n" + e.StringRepresentation()
+				break
+			}
+		}
+	}
+	if !hasSection(message) && len(r.Labels()) > 0 {
+		message = strings.TrimRight(message, "\n") + "\n" + See(r.Labels()[0])
+	}
+	return relative(message)
+}
+
+// relative shortens the absolute paths of the repository's files in
+// message (a fake clock's "armed at", a panic's frames) to paths from the
+// repository's root.
+func relative(message string) string {
+	root := moduleRoot()
+	if root == "" || root == "/" || root == "." {
+		return message
+	}
+	return strings.ReplaceAll(message, filepath.ToSlash(root)+"/", "")
+}
+
+// guardNodes runs every node of the suite (setup, spec, cleanup) on a
+// goroutine of its own, under a deadline that comes before Ginkgo's own
+// timeouts: a step blocked outside the harness's waits then fails saying
+// where the learner's code is stuck, never with Ginkgo's bare "A spec
+// timeout occurred", and a step with no context at all cannot hang the
+// suite. A panic in a step becomes a failure that shows the learner's
+// frames.
+func guardNodes() types.AroundNodeDecorator {
+	return ginkgo.AroundNode(func(ctx context.Context, body func(context.Context)) {
+		began := time.Now()
+		// The harness's own waits end at Budget; cleanups have a node
+		// timeout of Budget+1s; the spec as a whole has Timeout.
+		deadline := began.Add(Budget + Budget/4)
+		if start := ginkgo.CurrentSpecReport().StartTime; !start.IsZero() {
+			if end := start.Add(time.Duration(Timeout) - Budget/4); end.Before(deadline) && end.After(began) {
+				deadline = end
+			}
+		}
+		outcome := guard.Run(ctx, body, deadline, Budget/4, func(step int) {
+			recordStuck(time.Since(began), step)
+		})
+		switch {
+		case outcome.Abandoned, outcome.Returned:
+			return
+		case outcome.Panic != nil:
+			if _, framework := outcome.Panic.(types.GinkgoError); framework {
+				// Fail, Skip or AbortSuite: Ginkgo has the failure. If
+				// the step failed late, the learner's code is probably
+				// stuck: say where, while it still is.
+				if time.Since(began) >= Budget/2 {
+					if stuck := stuckNow(); stuck != "" {
+						ginkgo.AddReportEntry(stuckEntry, stuck, ginkgo.ReportEntryVisibilityFailureOrVerbose)
+					}
+				}
+				return
+			}
+			diagnose(ReasonPanic)
+			ginkgo.Fail(withSection(fmt.Sprintf("The spec panicked: %v\n\n%s", outcome.Panic, learnerFrames(outcome.Stack))))
+		case outcome.Goexit:
+			ginkgo.Fail(withSection("The spec stopped early: something it called ended its goroutine (runtime.Goexit, " +
+				"t.FailNow or t.SkipNow), which a Ginkgo spec cannot do."))
+		}
+	})
+}
+
+// recordStuck fails the running step, from outside it, because it has run
+// past every wait's budget.
+func recordStuck(after time.Duration, step int) {
+	message := fmt.Sprintf("The spec was still running %v after this step began, though each of its waits gives up "+
+		"after %v: something blocks outside those waits and does not heed the spec's context (a call of yours made "+
+		"directly by the spec, a receive, a send or a lock nothing will release).", after.Round(time.Millisecond), Budget)
+	dump := allStacks()
+	stuck := hangreport.Describe(dump, hangreport.Options{Package: learnerCode, Root: moduleRoot(), Skip: aliveBefore()})
+	if stuck == "" {
+		// No goroutine of the learner's is blocked: say where the spec
+		// itself is.
+		var only []hangreport.Goroutine
+		for _, g := range hangreport.Parse(dump) {
+			if g.ID == step {
+				only = append(only, g)
+			}
+		}
+		for _, s := range hangreport.Find(only, hangreport.Options{Package: "autoroute/specs/", Root: moduleRoot()}) {
+			stuck = "The spec itself is blocked " + s.Operation + " at " + s.Where + "."
+		}
+	}
+	if stuck != "" {
+		message += "\n\n" + stuck
+	}
+	func() {
+		defer func() { _ = recover() }() // Fail records the failure, then panics to stop the caller: we are not the step
+		diagnose(ReasonTimeout)
+		ginkgo.Fail(withSection(message))
+	}()
+}

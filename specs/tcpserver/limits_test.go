@@ -3,6 +3,7 @@ package tcpserver_test
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -156,6 +157,63 @@ var _ = Describe("limits", Label("limits"), func() {
 		next := dial(network, ln)
 		Expect(acceptedConn(ctx, pending).RemoteAddr().String()).To(Equal(next.LocalAddr().String()),
 			"The holder closed its connection: its place should go to the next client. %s", harness.See("limits"))
+	}, harness.Timeout)
+
+	It("keeps its count under contention: connections closed twice, at once, while Accept hands out another", func(ctx SpecContext) {
+		const n = 8
+		clk := clock.NewFake()
+		network := memnet.New(memnet.WithClock(clk))
+		ln := listen(network)
+		lim := limit(ctx, ln, n, clk)
+
+		conns := make([]net.Conn, n)
+		for i := range conns {
+			dial(network, ln)
+			conns[i] = accept(ctx, lim)
+		}
+		closeConn(ctx, conns[0]) // one place free, so that the client below is never turned away
+		pending := startAccept(lim)
+		// Every connection is closed twice at once (the first once more), as
+		// Serve's deferred Close and a handler's own may do, while a new
+		// client arrives and Accept takes a place: 2n+1 goroutines on the
+		// count at the same time.
+		start := make(chan struct{})
+		closers := make([]*harness.Call[error], 0, 2*n)
+		for _, c := range conns {
+			for range 2 {
+				closers = append(closers, harness.Go("conn.Close() on a connection Accept handed out", func() error {
+					<-start
+					return c.Close()
+				}))
+			}
+		}
+		arrived := harness.Go("a client dialing while the places are freed", func() net.Conn {
+			<-start
+			conn, err := network.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				return nil
+			}
+			return conn
+		})
+		close(start)
+		for _, c := range closers {
+			c.Wait(ctx)
+		}
+		newcomer := arrived.Wait(ctx)
+		Expect(newcomer).NotTo(BeNil(), "A client could not connect.")
+		DeferCleanup(func() { newcomer.Close() })
+		acceptedConn(ctx, pending)
+
+		// n places were freed, once each, and one was taken: n-1 are free.
+		for range n - 1 {
+			dial(network, ln)
+			accept(ctx, lim)
+		}
+		pending = startAccept(lim)
+		expectRefused(ctx, pending, dial(network, ln), fmt.Sprintf("%d connections were each closed twice at once, "+
+			"which frees %d places, and %d clients took them: the limit is reached again. A count that lost or "+
+			"doubled an update under contention lets this client in, or turns a client away too early: guard it "+
+			"(a buffered channel, a mutex, an atomic) and free each place once (sync.Once)", n, n, n))
 	}, harness.Timeout)
 
 	It("passes the listener's errors through, and closes the listener it wraps", func(ctx SpecContext) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"syscall"
 	"time"
 
@@ -42,9 +43,18 @@ type shutdownResult struct {
 // When the spec ends, the server is shut down with no drain time and
 // Serve is awaited; cleanups the spec registers later run before.
 func startServer(ctx context.Context, handler server.Handler, maxConns int) *running {
+	return startServerOn(ctx, handler, maxConns, nil)
+}
+
+// startServerOn is startServer with the listener Serve gets wrapped by
+// wrap (if not nil), so that the spec can watch what Serve does with it.
+func startServerOn(ctx context.Context, handler server.Handler, maxConns int, wrap func(net.Listener) net.Listener) *running {
 	clk := clock.NewFake()
 	network := memnet.New(memnet.WithClock(clk))
 	ln := listen(network)
+	if wrap != nil {
+		ln = wrap(ln)
+	}
 	cfg := config(clk, handler)
 	cfg.MaxConns = maxConns
 	s := server.New(cfg)
@@ -138,6 +148,170 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 		Expect(result.err).NotTo(HaveOccurred(), "%s", harness.See("shutdown"))
 		Expect(result.report).To(Equal(server.Report{Finished: 1}), "%s", harness.See("shutdown"))
 		Expect(r.serve.Wait(ctx)).To(MatchError(server.ErrClosed))
+		expectNoTimer(r.clk, drainTimeout, "Shutdown returned once its request had finished, before the drain "+
+			"deadline: the drain timer it armed is of no more use, and should be stopped (defer timer.Stop())")
+	}, harness.Timeout)
+
+	It("keeps every count of its report apart: idle, finished and cut connections at once", func(ctx SpecContext) {
+		started := make(chan string, 2)
+		release := make(chan struct{})
+		r := startServer(ctx, func(ctx context.Context, req *server.Request) server.Response {
+			if req.Target == "/quick" {
+				return ok(ctx, req)
+			}
+			started <- req.Target
+			if req.Target == "/finishes" {
+				<-release
+				return server.Response{Status: http.StatusOK, Body: []byte("finished\n")}
+			}
+			<-ctx.Done() // "/endless": runs until cut
+			return server.Response{Status: http.StatusServiceUnavailable}
+		}, 0)
+		released := false
+		DeferCleanup(func() {
+			if !released {
+				close(release)
+			}
+		})
+		idle := dial(r.network, r.ln)
+		send(idle, "GET /quick HTTP/1.1\r\n\r\n")
+		Expect(awaitReply(ctx, r.serve, bufio.NewReader(idle), "the answer to the idle client's first request").status).To(Equal(http.StatusOK))
+		waitForDeadlines(ctx, r.serve, r.clk, idleTimeout, 1, "the server to wait for the kept-alive client's next "+
+			"request, under its IdleTimeout read deadline (written in the timeouts exercise)")
+		finishing := dial(r.network, r.ln)
+		send(finishing, "GET /finishes HTTP/1.1\r\n\r\n")
+		cut := dial(r.network, r.ln)
+		send(cut, "GET /endless HTTP/1.1\r\n\r\n")
+		for range 2 {
+			awaitWhile(ctx, r.serve, started, "the handlers of /finishes and /endless to start")
+		}
+
+		stop := r.shutdown(drainTimeout)
+		stop.WaitFor(ctx, fmt.Sprintf("Shutdown to arm its drain deadline of %v on the server's clock", drainTimeout),
+			func(ctx context.Context) error { return r.clk.WaitForTimer(ctx, drainTimeout) })
+		close(release)
+		released = true
+		br := bufio.NewReader(finishing)
+		Expect(awaitReply(ctx, stop, br, "the answer to /finishes, released during the drain").body).To(Equal("finished\n"))
+		// The client sees its connection end once the server is done with it.
+		rest := startReadAll(finishing)
+		awaitWhile(ctx, stop, rest.Done(), "the /finishes connection to be closed after its answer")
+		r.clk.Advance(drainTimeout)
+
+		result := stop.Wait(ctx, r.clk)
+		Expect(result.report).To(Equal(server.Report{Idle: 1, Finished: 1, Cut: 1}), "When Shutdown began, one "+
+			"connection was idle (closed at once: Idle), one request finished during the drain (Finished) and one "+
+			"was still running at the deadline (Cut). Each field counts its own; Finished is the requests in "+
+			"flight at the start that were not cut. %s", harness.See("shutdown"))
+		Expect(result.err).To(MatchError(server.ErrDrainTimeout), "One request was cut: Shutdown should return "+
+			"ErrDrainTimeout with its report. %s", harness.See("shutdown"))
+	}, harness.Timeout)
+
+	It("closes a connection accepted while it runs, without waiting for it", func(ctx SpecContext) {
+		var gate *gated
+		r := startServerOn(ctx, ok, 0, func(ln net.Listener) net.Listener {
+			gate = holdFirst(ln)
+			return gate
+		})
+		DeferCleanup(gate.let)
+		late := dial(r.network, r.ln) // connects, and says nothing
+		awaitWhile(ctx, r.serve, gate.held, "Serve to accept the client (the spec holds it inside Accept)")
+
+		stop := r.shutdown(drainTimeout)
+		awaitWhile(ctx, stop, gate.closed, "Shutdown to stop accepting: Serve's listener closed")
+		gate.let() // Accept now hands Serve the client it took before the close: a real listener may too
+		harness.Receive(ctx, stop.Done(), "Shutdown to return without the clock moving",
+			"Serve got a connection from an Accept that returned as Shutdown ran. Shutdown had already closed the "+
+				"idle connections it knew of; this one arrived after, with no request: it must not be left open "+
+				"(check s.closed under s.mu before recording a connection in s.conns, and close it instead), or "+
+				"the shutdown waits for its deadlines. "+harness.See("shutdown"))
+		result := stop.Wait(ctx, r.clk)
+		Expect(result.err).NotTo(HaveOccurred(), "No request was in flight: Shutdown should return nil. %s", harness.See("shutdown"))
+		Expect(result.report.Finished+result.report.Cut).To(BeZero(), "The late connection sent no request: it can "+
+			"be neither Finished nor Cut. Report: %+v. %s", result.report, harness.See("shutdown"))
+		rest := startReadAll(late)
+		harness.Receive(ctx, rest.Done(), "the late client's connection to be closed", harness.See("shutdown"))
+		Expect(rest.Wait(ctx)).To(BeEmpty(), "The late client sent no request: it should get no answer, only the end "+
+			"of the stream. %s", harness.See("shutdown"))
+		Expect(r.serve.Wait(ctx)).To(MatchError(server.ErrClosed), "%s", harness.See("shutdown"))
+	}, harness.Timeout)
+
+	It("counts the requests it cuts before it cancels them", func(ctx SpecContext) {
+		handlerCtx := make(chan context.Context, 1)
+		closedWith := make(chan error, 1) // the handler's ctx.Err() when Shutdown closed its connection
+		r := startServerOn(ctx, func(ctx context.Context, _ *server.Request) server.Response {
+			handlerCtx <- ctx
+			<-ctx.Done() // returns the moment it is cancelled
+			return server.Response{Status: http.StatusServiceUnavailable}
+		}, 0, func(ln net.Listener) net.Listener {
+			return onFirstClose(ln, func() {
+				select {
+				case c := <-handlerCtx:
+					closedWith <- c.Err()
+				default:
+				}
+			})
+		})
+		client := dial(r.network, r.ln)
+		send(client, "GET /endless HTTP/1.1\r\n\r\n")
+		c := awaitWhile(ctx, r.serve, handlerCtx, "the handler to start on the client's request")
+		handlerCtx <- c // for the connection's Close to look at
+
+		stop := r.shutdown(drainTimeout)
+		stop.WaitFor(ctx, fmt.Sprintf("Shutdown to arm its drain deadline of %v on the server's clock", drainTimeout),
+			func(ctx context.Context) error { return r.clk.WaitForTimer(ctx, drainTimeout) })
+		r.clk.Advance(drainTimeout)
+		result := stop.Wait(ctx, r.clk)
+		err := harness.Receive(ctx, closedWith, "Shutdown to close the connection of the request it cut", harness.See("shutdown"))
+		Expect(err).NotTo(HaveOccurred(), "Shutdown cancelled the requests' context before it closed, and counted, the "+
+			"connections it cut. A handler that returns as soon as it is cancelled can then finish and leave s.conns "+
+			"before it is counted: the report says Finished for a request that was cut. At the deadline, under "+
+			"s.mu, close and count first; call s.cancel() after. %s", harness.See("shutdown"))
+		Expect(result.report).To(Equal(server.Report{Cut: 1}), "%s", harness.See("shutdown"))
+		Expect(result.err).To(MatchError(server.ErrDrainTimeout), "%s", harness.See("shutdown"))
+	}, harness.Timeout)
+
+	It("answers ErrClosed at once to a second Shutdown, and to a Serve, while the first still drains", func(ctx SpecContext) {
+		started := make(chan struct{})
+		release := make(chan struct{})
+		r := startServer(ctx, func(context.Context, *server.Request) server.Response {
+			close(started)
+			<-release
+			return server.Response{Status: http.StatusOK, Body: []byte("done\n")}
+		}, 0)
+		released := false
+		DeferCleanup(func() {
+			if !released {
+				close(release)
+			}
+		})
+		client := dial(r.network, r.ln)
+		send(client, "GET /slow HTTP/1.1\r\n\r\n")
+		awaitWhile(ctx, r.serve, started, "the handler to start on the client's request")
+		first := r.shutdown(drainTimeout)
+		first.WaitFor(ctx, fmt.Sprintf("the first Shutdown to arm its drain deadline of %v", drainTimeout),
+			func(ctx context.Context) error { return r.clk.WaitForTimer(ctx, drainTimeout) })
+
+		second := r.shutdown(drainTimeout)
+		harness.Receive(ctx, second.Done(), "a second Shutdown, called while the first drains, to return at once",
+			"Shutdown runs once: a second call must not wait for the first (a sync.Once around the whole of it "+
+				"would), it returns ErrClosed straight away. "+harness.See("shutdown"))
+		Expect(second.Wait(ctx).err).To(MatchError(server.ErrClosed), "%s", harness.See("shutdown"))
+		ln := listen(r.network)
+		Expect(harness.Go("s.Serve(ln) while Shutdown drains", func() error { return r.s.Serve(ln) }).Wait(ctx)).
+			To(MatchError(server.ErrClosed), "Serve called while Shutdown drains should return ErrClosed at once. %s", harness.See("shutdown"))
+		_, err := r.network.Dial("tcp", ln.Addr().String())
+		Expect(err).To(MatchError(syscall.ECONNREFUSED), "Serve owns the listener it is given: refused, it should "+
+			"close it. %s", harness.See("shutdown"))
+		Expect(first.Returned()).To(BeFalse(), "The first Shutdown returned while its request was still in flight. %s", harness.See("shutdown"))
+
+		close(release)
+		released = true
+		Expect(awaitReply(ctx, first, bufio.NewReader(client), "the answer to the request in flight").body).To(Equal("done\n"))
+		result := first.Wait(ctx, r.clk)
+		Expect(result.err).NotTo(HaveOccurred(), "%s", harness.See("shutdown"))
+		Expect(result.report).To(Equal(server.Report{Finished: 1}), "The second Shutdown and the refused Serve must "+
+			"not change the first one's report. %s", harness.See("shutdown"))
 	}, harness.Timeout)
 
 	It("cuts the requests still running at the drain deadline: cancels their context, closes their connection", func(ctx SpecContext) {
@@ -212,3 +386,90 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 			"Serve should refuse the next client, with Limit. %s", harness.See("shutdown"))
 	}, harness.Timeout)
 })
+
+// expectNoTimer checks that no timer of duration d is pending on clk: the
+// code that armed it is done with it.
+func expectNoTimer(clk *clock.Fake, d time.Duration, why string) {
+	GinkgoHelper()
+	for _, p := range clk.Pending() {
+		if p.Duration == d {
+			Fail(fmt.Sprintf("The fake clock still holds a %v %s, armed at %s. %s. %s\n\n%v",
+				d, p.Kind, p.ArmedAt(), why, harness.See(current()), clk))
+		}
+	}
+}
+
+// current is the exercise of the running spec.
+func current() string {
+	if labels := CurrentSpecReport().Labels(); len(labels) > 0 {
+		return labels[0]
+	}
+	return ""
+}
+
+// gated is a listener that holds the first connection it accepts inside
+// Accept until the spec lets it go: the spec hands Serve a connection at
+// the moment it chooses, after a Shutdown began included.
+type gated struct {
+	net.Listener
+	held      chan struct{} // closed once Accept holds the connection
+	release   chan struct{}
+	letOnce   sync.Once
+	holdOnce  sync.Once
+	closed    chan struct{} // closed by the first Close
+	closeOnce sync.Once
+}
+
+func holdFirst(ln net.Listener) *gated {
+	return &gated{Listener: ln, held: make(chan struct{}), release: make(chan struct{}), closed: make(chan struct{})}
+}
+
+func (g *gated) Accept() (net.Conn, error) {
+	conn, err := g.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	g.holdOnce.Do(func() {
+		close(g.held)
+		<-g.release
+	})
+	return conn, nil
+}
+
+func (g *gated) Close() error {
+	g.closeOnce.Do(func() { close(g.closed) })
+	return g.Listener.Close()
+}
+
+// let lets Accept hand out the connection it holds.
+func (g *gated) let() { g.letOnce.Do(func() { close(g.release) }) }
+
+// noticed is a listener whose connections call onClose at their first
+// Close, before closing.
+type noticed struct {
+	net.Listener
+	onClose func()
+}
+
+func onFirstClose(ln net.Listener, onClose func()) net.Listener {
+	return &noticed{Listener: ln, onClose: onClose}
+}
+
+func (n *noticed) Accept() (net.Conn, error) {
+	conn, err := n.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &noticedConn{Conn: conn, onClose: n.onClose}, nil
+}
+
+type noticedConn struct {
+	net.Conn
+	once    sync.Once
+	onClose func()
+}
+
+func (c *noticedConn) Close() error {
+	c.once.Do(c.onClose)
+	return c.Conn.Close()
+}

@@ -81,6 +81,39 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 		Expect(got.body).To(Equal("GET /second\n"))
 	}, harness.Timeout)
 
+	It("clears its deadlines once a request is read and once its response is written", func(ctx SpecContext) {
+		clk := clock.NewFake()
+		client, srv := pipe(memnet.New(memnet.WithClock(clk)))
+		started := make(chan struct{}, 1)
+		release := make(chan struct{})
+		serve := startServeConn(ctx, server.New(config(clk, func(ctx context.Context, req *server.Request) server.Response {
+			started <- struct{}{}
+			<-release // a handler that takes its time
+			return ok(ctx, req)
+		})), srv)
+		released := false
+		DeferCleanup(func() {
+			if !released {
+				close(release)
+			}
+		})
+
+		waitForDeadlines(ctx, serve, clk, headerTimeout, 1, fmt.Sprintf("ServeConn to set a read deadline %v ahead "+
+			"(HeaderTimeout) before it reads the first request", headerTimeout))
+		send(client, "GET /long HTTP/1.1\r\n\r\n")
+		awaitWhile(ctx, serve, started, "the handler to start on the request")
+		expectNoTimer(clk, headerTimeout, "The request was read and its handler runs: the header deadline should "+
+			"have been cleared (conn.SetReadDeadline(time.Time{})). The handler may take its time, and a deadline "+
+			"left set is a timer that outlives the read it was for")
+		clk.Advance(2 * headerTimeout) // the handler takes its time, on the server's clock too
+		close(release)
+		released = true
+		Expect(awaitReply(ctx, serve, bufio.NewReader(client), "the answer to the long request").status).To(Equal(http.StatusOK))
+		waitForDeadlines(ctx, serve, clk, idleTimeout, 1, "ServeConn to wait for the next request with its idle deadline")
+		expectNoTimer(clk, writeTimeout, "The response was written and ServeConn waits for the next request: the "+
+			"write deadline should have been cleared (conn.SetWriteDeadline(time.Time{}))")
+	}, harness.Timeout)
+
 	It("cuts a response the client never reads at WriteTimeout", func(ctx SpecContext) {
 		clk := clock.NewFake()
 		client, srv := pipe(memnet.New(memnet.WithClock(clk), memnet.WithWindow(64)))

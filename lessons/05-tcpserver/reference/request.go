@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/textproto"
 	"strconv"
 	"strings"
 )
@@ -50,7 +49,7 @@ func ReadRequest(r *bufio.Reader) (*Request, error) {
 		if err != nil {
 			return nil, err
 		}
-		req.Header.Add(name, value)
+		req.Header[name] = append(req.Header[name], value) // name is canonical already
 	}
 	if err := readBody(r, req); err != nil {
 		return nil, err
@@ -140,7 +139,7 @@ func parseHeaderLine(line string) (name, value string, err error) {
 	if strings.ContainsFunc(value, isCtl) {
 		return "", "", fmt.Errorf("%w: control character in the value of %s", ErrBadRequest, name)
 	}
-	return textproto.CanonicalMIMEHeaderKey(name), value, nil
+	return http.CanonicalHeaderKey(name), value, nil
 }
 
 // readBody reads the body Content-Length announces, if any.

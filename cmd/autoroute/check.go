@@ -151,6 +151,9 @@ func printLesson(a *app, store *progress.Store, l *course.Lesson, r *runner.Resu
 			shown++
 			fmt.Fprintf(a.out, "    %s %s %s\n", a.style.bad("✗"), s.Name, a.style.dim("["+describe(s)+"]"))
 			fmt.Fprintln(a.out, indent(s.Message, "        "))
+			if level == detailAll && s.Detail != "" { // the race detector's own report, under -v
+				fmt.Fprintln(a.out, indent(s.Detail, "        "))
+			}
 		}
 		if e == first {
 			level := max(store.Hints[l.ID+"/"+e.ID], 1)

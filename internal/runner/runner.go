@@ -74,6 +74,9 @@ type Spec struct {
 	Stub     bool   `json:"stub,omitempty"` // it failed because the code is still a TODO stub
 	Message  string `json:"message,omitempty"`
 	Location string `json:"location,omitempty"`
+	// Detail is what a learner reads only when asked (check -v): the race
+	// detector's own report under a race spec's message in words.
+	Detail string `json:"detail,omitempty"`
 }
 
 // Result is the outcome of running one lesson.

@@ -1,0 +1,59 @@
+package runner
+
+import (
+	"strings"
+
+	"autoroute/internal/racereport"
+)
+
+// racePrefix starts the message parse gives a spec the race detector
+// fired in; the race detector's own report follows it.
+const racePrefix = "The race detector found a data race while this spec ran:\n"
+
+// explainRaces rewrites the message of each race spec in words (package
+// racereport): the two lines that raced, in the learner's code, and the
+// section to read. The race detector's own report, with paths from the
+// repository's root, moves to Detail (check -v shows it).
+func explainRaces(opts Options, specs []Spec) {
+	for i := range specs {
+		s := &specs[i]
+		if s.Status != Race || !strings.HasPrefix(s.Message, racePrefix) {
+			continue
+		}
+		raw := strings.TrimPrefix(s.Message, racePrefix)
+		exercise := s.Exercise
+		if exercise == "" {
+			exercise = exerciseOf(opts, s.FullText)
+		}
+		readme := ""
+		if opts.Lesson != nil {
+			readme = opts.Lesson.Readme("en")
+		}
+		words := racereport.Rewrite(raw, racereport.Options{
+			Package: "autoroute/solutions/",
+			Root:    opts.Root,
+			Readme:  readme,
+			Section: exercise,
+		})
+		if words == "" {
+			continue
+		}
+		s.Message = words
+		s.Detail = "The race detector's own report:\n" + relativise(opts.Root, raw)
+	}
+}
+
+// exerciseOf finds the exercise of a spec from its full text, which starts
+// with its exercise's Describe text: the exercise id.
+func exerciseOf(opts Options, fullText string) string {
+	if opts.Lesson == nil {
+		return ""
+	}
+	best := ""
+	for _, e := range opts.Lesson.Exercises {
+		if strings.HasPrefix(fullText, e.ID+" ") && len(e.ID) > len(best) {
+			best = e.ID
+		}
+	}
+	return best
+}

@@ -42,6 +42,13 @@ func build(ctx context.Context, opts Options, tmp, binary string) (string, error
 	if opts.Race {
 		args = append(args, "-race")
 	}
+	if opts.Solution != Learner {
+		// The kit's own code (reference, stubs, alternatives, mistakes)
+		// is vetted by go vet ./... in CI; without vet and DWARF (no
+		// debugger reads these binaries) a build takes about half the
+		// CPU, and the self-test makes a hundred of them.
+		args = append(args, "-vet=off", "-ldflags=-w")
+	}
 	overlay, err := overlayFor(opts, tmp)
 	if err != nil {
 		return "", err

@@ -31,3 +31,7 @@ func settle[T any](ctx context.Context, value T, err error) (T, error) {
 	// TODO(spawn): tell an aborted task by its context's cause.
 	return value, err
 }
+
+// Your Spawn and Join use settle; until they do, this line tells linters
+// and editors it is not dead code.
+var _ = settle[any]

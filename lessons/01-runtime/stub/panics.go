@@ -12,3 +12,7 @@ func (e *Executor) runSafely(task Task) {
 	// TODO(runtime): count, recover and report; then run the task.
 	task(e.ctx)
 }
+
+// Your lanes (lanes.go) call runSafely; until they do, this line tells
+// linters and editors it is not dead code.
+var _ = (*Executor).runSafely

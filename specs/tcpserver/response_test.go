@@ -18,16 +18,20 @@ import (
 )
 
 // recorder is an io.Writer that keeps what it is given and counts the
-// Write calls.
+// Write calls. It offers nothing but Write, so that io.WriteString and
+// friends go through Write too and are counted.
 type recorder struct {
-	bytes.Buffer
+	buf    bytes.Buffer
 	writes int
 }
 
 func (r *recorder) Write(p []byte) (int, error) {
 	r.writes++
-	return r.Buffer.Write(p)
+	return r.buf.Write(p)
 }
+
+func (r *recorder) Bytes() []byte  { return r.buf.Bytes() }
+func (r *recorder) String() string { return r.buf.String() }
 
 // write calls server.WriteResponse(w, resp) and parses what it wrote with
 // net/http.

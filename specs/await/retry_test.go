@@ -2,9 +2,11 @@ package await_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -321,5 +323,54 @@ var _ = Describe("retry", Label("retry"), func() {
 				"with the last attempt's error wrapped beside it, so the caller sees both why it stopped and what failed. "+
 				"Check ctx.Err() after each failed attempt, before you compute the next wait. It gave: %v. %s", got.err, harness.See("retry"))
 		noTimerLeft(s, "Retry returned after its context had ended", "Retry should arm no wait once its context has ended. "+harness.See("retry"))
+	}, harness.Timeout)
+
+	It("doubles up to Max exactly: a doubled delay 1ns under Max is waited as it is, not rounded up", func(ctx SpecContext) {
+		s := newScene()
+		b := future.Backoff{Initial: time.Second, Max: 2*time.Second + time.Nanosecond}
+		a := &attempts{s: s, succeedAt: 4}
+		c := retryCall(ctx, s, "future.Retry(ctx, clk, Backoff{Initial: 1s, Max: 2.000000001s}, fn)", b, a)
+		step(ctx, s, c, a, 1, time.Second, "Retry should wait Initial, 1s.")
+		step(ctx, s, c, a, 2, 2*time.Second, "1s doubled is 2s, 1ns under Max (2.000000001s): Retry should wait 2s. "+
+			"Take Max only once doubling would pass it; a test like d >= Max/2 rounds 2s up to Max, because Max/2 "+
+			"is rounded down.")
+		step(ctx, s, c, a, 3, b.Max, "2s doubled is 4s, more than Max: Retry should wait Max, 2.000000001s.")
+		got := finish(ctx, s, c, func() string { return "Attempt 4 succeeded. " + harness.See("retry") })
+		Expect(got).To(Equal(outcome[string]{value: "arrived"}), "Attempt 4 returned \"arrived\": Retry should return it. %s", harness.See("retry"))
+	}, harness.Timeout)
+
+	It("runs each attempt with its own context: a context that ends during an attempt reaches it", func(ctx SpecContext) {
+		s := newScene()
+		b := future.Backoff{Initial: time.Second, Max: time.Minute}
+		began, release := make(chan struct{}), make(chan struct{})
+		DeferCleanup(func() { close(release) })
+		var sawEnd atomic.Bool
+		attempt := func(actx context.Context) (string, error) {
+			close(began)
+			select {
+			case <-actx.Done():
+				sawEnd.Store(true)
+				return "", fmt.Errorf("attempt 1 gave up: %w", actx.Err())
+			case <-release:
+				return "", errors.New("attempt 1: released by the spec's cleanup")
+			}
+		}
+		retryCtx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		c := start("future.Retry(ctx, clk, b, fn)", func() outcome[string] {
+			v, err := future.Retry(retryCtx, s.clk, b, attempt)
+			return outcome[string]{v, err}
+		})
+		harness.Receive(ctx, began, "the first attempt to begin", "Retry should call fn at once. "+harness.See("retry"))
+		cancel()
+		got := finish(ctx, s, c, func() string {
+			return "The spec cancelled Retry's context while attempt 1 was running; that attempt waits for its context " +
+				"to end. Retry should hand fn its own ctx, so that cancelling Retry reaches the attempt in progress: " +
+				"never context.Background() or a context of its own that the caller cannot end. " + harness.See("retry")
+		})
+		Expect(sawEnd.Load()).To(BeTrue(), "The attempt should have seen its context end. %s", harness.See("retry"))
+		Expect(got.err).To(MatchError(context.Canceled),
+			"Retry's context was cancelled during attempt 1: Retry should return ctx.Err(). It gave: %v. %s", got.err, harness.See("retry"))
+		noTimerLeft(s, "Retry returned once its context was cancelled during an attempt", "No wait should follow an attempt once the context has ended. "+harness.See("retry"))
 	}, harness.Timeout)
 })

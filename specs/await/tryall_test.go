@@ -3,10 +3,12 @@ package await_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gleak"
 
 	"autoroute/internal/harness"
 	"autoroute/solutions/future"
@@ -175,5 +177,48 @@ var _ = Describe("try-all", Label("try-all"), func() {
 		// The leak check after the spec catches a waiter still blocked on
 		// its send: TryAll returned after the first outcome it read, and the
 		// other futures finished too.
+	}, harness.Timeout)
+
+	It("ends the goroutines it started when it returns, even while a future ignores its cancellation", func(ctx SpecContext) {
+		s := newScene()
+		s.tl.Rows("a (stubborn)", "b (1s, fails)", "future.TryAll")
+		broken := errors.New("b: engine failure")
+		stubborn := make(chan struct{})
+		DeferCleanup(func() { close(stubborn) })
+		deaf := func(context.Context) (int, error) { <-stubborn; return 1, nil } // does not look at its context
+		b := newJob(s, "b (1s, fails)", time.Second, 0, broken)
+		fs := []*future.Future[int]{
+			build(ctx, "future.Go(ctx, a)", func() *future.Future[int] { return future.Go(ctx, deaf) }),
+			build(ctx, "future.Go(ctx, b)", func() *future.Future[int] { return future.Go(ctx, b.run) }),
+		}
+		try := start("future.TryAll(ctx, a, b)", func() outcome[[]int] {
+			values, err := future.TryAll(ctx, fs...)
+			return outcome[[]int]{values, err}
+		})
+		waitFor(ctx, s, try, "b's one-second timer", timers(time.Second), func() string {
+			return "Futures made by future.Go run at once. " + harness.See("future")
+		})
+		s.clk.Advance(time.Second)
+		got := finish(ctx, s, try, func() string {
+			return "b failed at +1s: TryAll should return its error then. " + harness.See("try-all")
+		})
+		Expect(got.err).To(MatchError(broken), "b failed: TryAll should return b's error. %s", harness.See("try-all"))
+
+		// a's work ignores its cancellation and runs on: that goroutine is
+		// the spec's doing. Those TryAll started must end now that TryAll
+		// has returned, on their way out at once.
+		startedByTryAll := func() []gleak.Goroutine {
+			var mine []gleak.Goroutine
+			for _, g := range harness.GoroutinesStartedBy(learnerPackage) {
+				if strings.Contains(g.CreatorFunction, ".TryAll") {
+					mine = append(mine, g)
+				}
+			}
+			return mine
+		}
+		Eventually(ctx, startedByTryAll).WithTimeout(harness.Budget/2).WithPolling(5*time.Millisecond).Should(BeEmpty(),
+			"TryAll returned, but goroutines it started are still there, waiting for a future whose work does not "+
+				"stop when cancelled. Those goroutines must end with TryAll: await with a context derived from "+
+				"TryAll's and cancelled when it returns (defer its cancel), never with context.Background(). %s", harness.See("try-all"))
 	}, harness.Timeout)
 })

@@ -215,7 +215,7 @@ func runOnce(ctx context.Context, opts Options, binary, tmp string, seed int64, 
 		return nil, fmt.Errorf("reading the results of the %s suite: %w", opts.Lesson.ID, err)
 	}
 	p := parse(nonce, results, output.Bytes(), expectedConfig(opts, seed, skip))
-	explainRaces(opts, p.specs) // races.go: the race in words, the raw report in Detail
+	teach(opts, p) // races.go: a race in words (the raw report in Detail), a crash's section
 	p.interrupted = interrupted
 	p.exit = waitErr
 	if p.crashed != "" {

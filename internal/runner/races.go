@@ -1,6 +1,8 @@
 package runner
 
 import (
+	"fmt"
+	"path/filepath"
 	"strings"
 
 	"autoroute/internal/racereport"
@@ -9,6 +11,30 @@ import (
 // racePrefix starts the message parse gives a spec the race detector
 // fired in; the race detector's own report follows it.
 const racePrefix = "The race detector found a data race while this spec ran:\n"
+
+// teach makes the failures a test process's output shows, beyond what the
+// harness reported, name what to read: a race spec's message is the race
+// in words (explainRaces), and a crash names its exercise's section, with
+// paths from the repository's root.
+func teach(opts Options, p *process) {
+	explainRaces(opts, p.specs)
+	if p.crashed != "" {
+		p.crashMessage = relativise(opts.Root, p.crashMessage)
+		if see := section(opts, p.crashed); see != "" && !strings.Contains(p.crashMessage, see) {
+			p.crashMessage = strings.TrimRight(p.crashMessage, "\n") + "\n" + see
+		}
+	}
+}
+
+// section is the lesson text's section for a spec, in the words
+// harness.See uses; "" if the spec's exercise is unknown.
+func section(opts Options, fullText string) string {
+	exercise := exerciseOf(opts, fullText)
+	if exercise == "" {
+		return ""
+	}
+	return fmt.Sprintf("(Read %s, section %q.)", filepath.ToSlash(opts.Lesson.Readme("en")), exercise)
+}
 
 // explainRaces rewrites the message of each race spec in words (package
 // racereport): the two lines that raced, in the learner's code, and the

@@ -39,3 +39,13 @@ func TestARaceSpecIsExplainedInWordsAndKeepsTheRawReport(t *testing.T) {
 		t.Errorf("a failed spec was rewritten: %+v", specs[1])
 	}
 }
+
+func TestACrashNamesItsSectionWithPathsFromTheRoot(t *testing.T) {
+	lesson := &course.Lesson{ID: "runtime", Dir: "01-runtime", Exercises: []*course.Exercise{{ID: "panics"}}}
+	p := &process{crashed: "panics a panicking task does not take the executor down",
+		crashMessage: "The test process died while this spec ran. Its last words:\npanic: boom\n\n\t/home/ada/autoroute/solutions/executor/panics.go:32 +0xf9"}
+	teach(Options{Root: "/home/ada/autoroute", Lesson: lesson}, p)
+	if !strings.HasSuffix(p.crashMessage, "\tsolutions/executor/panics.go:32 +0xf9\n(Read lessons/01-runtime/README.md, section \"panics\".)") {
+		t.Errorf("got:\n%s", p.crashMessage)
+	}
+}

@@ -143,6 +143,7 @@ func TestEveryMistakeIsCaught(t *testing.T) {
 				assert.NotEqual(t, runner.Passed, caught.Status,
 					"lesson %s: mistake %s is not caught by %q.\nThe change to %s:\n%s", l.ID, m.ID, m.CaughtBy, m.File, diff(m))
 				t.Logf("lesson %s: mistake %s caught by %q as %s: %s", l.ID, m.ID, m.CaughtBy, caught.Status, firstLine(caught.Message))
+				checkTeaches(t, l, "lesson "+l.ID+", mistake "+m.ID, caught) // teach_test.go
 				if caught.Status == runner.NotRun {
 					t.Errorf("lesson %s, mistake %s: the spec %q did not run", l.ID, m.ID, m.CaughtBy)
 				}

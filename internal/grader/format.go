@@ -212,6 +212,14 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 // classroom is the result GitHub Classroom's autograding reporter reads
 // (base64 JSON in a <runner>_RESULTS variable): one test per exercise,
 // scored in proportion to its passing specs.
+//
+// Its status is "pass" whenever grading ran, even with exercises left to
+// do: the reporter fails the workflow's check on "fail", and a learner on
+// the first lesson would see a red cross on every push for weeks. Their
+// progress is the points; each exercise keeps its own pass or fail. It is
+// "error" when a lesson could not be graded (it does not compile, did not
+// start, or was tampered with). A teacher who wants a red check below some
+// score gives grade --min-score, which fails the grading step.
 type classroom struct {
 	Version  int             `json:"version"`
 	Status   string          `json:"status"` // pass, fail or error
@@ -245,12 +253,11 @@ func (r *Report) WriteClassroom(w io.Writer) error {
 			case l.Status == LessonBuildError || l.Status == LessonNoStart || l.Status == LessonTampered:
 				t.Status = "error"
 				t.Message = l.Status
+				out.Status = "error"
 			case len(problems) > 0:
 				t.Status = "fail"
-				t.Message = strings.Join(problems, "\n")
-			}
-			if t.Status != "pass" && out.Status == "pass" {
-				out.Status = "fail"
+				t.Message = fmt.Sprintf("%d of %d specs pass: %g of %g points.\n%s",
+					len(e.Specs)-len(problems), len(e.Specs), e.Score, e.MaxScore, strings.Join(problems, "\n"))
 			}
 			out.Tests = append(out.Tests, t)
 		}

@@ -187,7 +187,7 @@ func TestFormats(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(raw, &result))
 	assert.Equal(t, 1, result.Version)
-	assert.Equal(t, "fail", result.Status)
+	assert.Equal(t, "error", result.Status, "a lesson that does not build is an error; failing specs alone are not")
 	assert.EqualValues(t, 30, result.MaxScore)
 	require.Len(t, result.Tests, 3)
 	assert.Equal(t, "pass", result.Tests[0].Status)

@@ -16,7 +16,8 @@ import (
 func runMutate(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("mutate", flag.ContinueOnError)
 	fs.SetOutput(a.out)
-	race := fs.Bool("race", false, "build the mutants with the race detector (slower; kills more dropped locks)")
+	race := fs.Bool("race", false, "build every mutant with the race detector (slower)")
+	raceSurvivors := fs.Bool("race-survivors", true, "run a mutant that survives without the race detector again with it (the specs always run under -race)")
 	jobs := fs.Int("j", 0, "mutants built and run at once (default: the number of CPUs)")
 	budget := fs.Duration("budget", time.Minute, "real time one mutant's suite may take before it counts as hung (killed)")
 	only := fs.String("only", "", "run only the mutants whose id matches this regular expression")
@@ -42,7 +43,7 @@ func runMutate(ctx context.Context, a *app, args []string) error {
 	failing := false
 	var reports []*mutate.Report
 	for _, l := range lessons {
-		opts := mutate.Options{Root: a.root, Lesson: l, Race: *race, Jobs: *jobs, Budget: *budget}
+		opts := mutate.Options{Root: a.root, Lesson: l, Race: *race, RaceSurvivors: *raceSurvivors, Jobs: *jobs, Budget: *budget}
 		var keep map[string]bool
 		if *sample > 0 {
 			all, err := mutate.Mutants(a.root, l)

@@ -42,14 +42,15 @@ type Outcome struct {
 
 // Report is the result of mutating one lesson.
 type Report struct {
-	Lesson      string    `json:"lesson"`
-	Race        bool      `json:"race"`
-	Outcomes    []Outcome `json:"mutants"`
-	Killed      int       `json:"killed"`
-	Survived    int       `json:"survived"`
-	Equivalent  int       `json:"equivalent"`
-	Stale       int       `json:"stale_equivalents"` // listed as equivalent, yet killed: fix the manifest
-	NotCompiled int       `json:"did_not_compile"`
+	Lesson        string    `json:"lesson"`
+	Race          bool      `json:"race"`           // every mutant built with -race
+	RaceSurvivors bool      `json:"race_survivors"` // survivors run again with -race
+	Outcomes      []Outcome `json:"mutants"`
+	Killed        int       `json:"killed"`
+	Survived      int       `json:"survived"`
+	Equivalent    int       `json:"equivalent"`
+	Stale         int       `json:"stale_equivalents"` // listed as equivalent, yet killed: fix the manifest
+	NotCompiled   int       `json:"did_not_compile"`
 	// Unknown lists the manifest's equivalents that no mutant has any more.
 	Unknown []string      `json:"unknown_equivalents,omitempty"`
 	Score   float64       `json:"score"` // killed / (killed + survived), 1 when there is nothing to kill
@@ -62,9 +63,14 @@ type Options struct {
 	Lesson *course.Lesson
 	// Only, if not nil, keeps the mutants it returns true for.
 	Only func(Mutant) bool
-	// Race builds with the race detector: slower, and it kills more of the
-	// mutants that drop a lock.
+	// Race builds every mutant with the race detector: slower, and it
+	// kills more of the mutants that drop or move a lock.
 	Race bool
+	// RaceSurvivors runs a mutant that survived a build without the race
+	// detector again, with it: the specs always run under -race, and most
+	// mutants die without it, so this costs little and scores the specs as
+	// learners run them.
+	RaceSurvivors bool
 	// Jobs is how many mutants build and run at once; 0 means the number
 	// of CPUs.
 	Jobs int
@@ -148,7 +154,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	report := &Report{Lesson: opts.Lesson.ID, Race: opts.Race, Unknown: UnknownEquivalents(opts.Lesson, all)}
+	report := &Report{Lesson: opts.Lesson.ID, Race: opts.Race, RaceSurvivors: opts.RaceSurvivors, Unknown: UnknownEquivalents(opts.Lesson, all)}
 	var mutants []Mutant
 	for _, m := range all {
 		if opts.Only == nil || opts.Only(m) {
@@ -188,6 +194,16 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 				t := trial{opts: opts, dir: filepath.Join(tmp, fmt.Sprintf("w%d", w))}
 				m := mutants[i]
 				out := t.run(ctx, m.File, m.Content)
+				if out.Status == Survived && opts.RaceSurvivors && !opts.Race {
+					raced := t
+					raced.opts.Race = true
+					again := raced.run(ctx, m.File, m.Content)
+					again.Elapsed += out.Elapsed
+					if again.Status == Killed {
+						again.KilledBy += " under -race"
+					}
+					out = again
+				}
 				out.Mutant = m
 				if reason, ok := equivalent[m.ID]; ok {
 					switch out.Status {

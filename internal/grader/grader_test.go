@@ -17,6 +17,7 @@ import (
 
 	"autoroute/internal/course"
 	"autoroute/internal/grader"
+	"autoroute/internal/kittest"
 	"autoroute/internal/runner"
 )
 
@@ -26,6 +27,7 @@ import (
 const fixtures = "testdata/course"
 
 func gradeFixtures(t *testing.T, pristine grader.Sums, ids ...string) *grader.Report {
+	kittest.Heavy(t) // builds and runs misbehaving suites under -race: a kit test
 	t.Helper()
 	c, err := course.Load(fixtures)
 	require.NoError(t, err)
@@ -201,6 +203,7 @@ func TestFormats(t *testing.T) {
 }
 
 func TestAProcessThatHangsIsInterrupted(t *testing.T) {
+	kittest.Heavy(t)
 	c, err := course.Load(fixtures)
 	require.NoError(t, err)
 	l, err := c.Lesson("hang")

@@ -59,7 +59,7 @@ func TestSpecsKillASampleOfMutants(t *testing.T) {
 				sample[m.ID] = true
 			}
 			report, err := mutate.Run(budget(t), mutate.Options{
-				Root: root, Lesson: l, Jobs: 1, Budget: 30 * time.Second, RaceSurvivors: true,
+				Root: root, Lesson: l, Jobs: 1, Budget: 2 * time.Minute, RaceSurvivors: true,
 				Only: func(m mutate.Mutant) bool { return sample[m.ID] },
 			})
 			require.NoError(t, err)

@@ -12,7 +12,7 @@ import (
 // the exercises and the common mistakes they list can never drift from
 // what the specs grade. Each block sits between these two lines.
 const (
-	blockBegin = "<!-- BEGIN %s: generated from lessons/course.yaml by `go run ./cmd/autoroute docs`; do not edit -->"
+	blockBegin = "<!-- BEGIN %s: generated from lessons/course.yaml by `go tool autoroute generate`; do not edit -->"
 	blockEnd   = "<!-- END %s -->"
 )
 
@@ -94,7 +94,7 @@ func (l *Lesson) CheckDocs(root string) []error {
 			continue
 		}
 		if !bytes.Equal(rendered, text) {
-			errs = append(errs, fmt.Errorf("%s: its generated blocks are out of date with the manifest; run go run ./cmd/autoroute docs", l.Readme(lang)))
+			errs = append(errs, fmt.Errorf("%s: its generated blocks are out of date with the manifest; run go tool autoroute generate", l.Readme(lang)))
 		}
 		for _, e := range l.Exercises {
 			heading := "\n### " + e.ID + "\n"

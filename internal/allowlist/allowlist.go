@@ -115,10 +115,21 @@ func Check(ctx context.Context, opts Options) ([]Finding, error) {
 		files = append(files, f)
 		findings = append(findings, syntactic(fset, f, rel)...)
 	}
-	if len(findings) > 0 || len(files) == 0 {
+	if len(files) == 0 {
 		return findings, nil
 	}
-	return typed(ctx, opts, fset, files, rel)
+	more, err := typed(ctx, opts, fset, files, rel)
+	if err != nil {
+		return nil, err
+	}
+	findings = append(findings, more...)
+	slices.SortStableFunc(findings, func(a, b Finding) int {
+		if c := strings.Compare(a.File, b.File); c != 0 {
+			return c
+		}
+		return a.Line - b.Line
+	})
+	return findings, nil
 }
 
 // syntactic refuses what a file shows without types: imports off the list,
@@ -199,7 +210,7 @@ func typed(ctx context.Context, opts Options, fset *token.FileSet, files []*ast.
 	for _, f := range files {
 		for _, imp := range f.Imports {
 			path, _ := strconv.Unquote(imp.Path.Value)
-			if !slices.Contains(imports, path) {
+			if importable(path) && !slices.Contains(imports, path) { // the others are refused already
 				imports = append(imports, path)
 			}
 		}

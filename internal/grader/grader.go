@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -26,6 +27,9 @@ type Report struct {
 	Solution string         `json:"solution"` // learner or reference
 	Lessons  []LessonReport `json:"lessons"`
 	Elapsed  time.Duration  `json:"elapsed_ns"`
+	// RaceUnavailable, when set, says why the specs ran without the race
+	// detector (no cgo, no C compiler) and how to get it.
+	RaceUnavailable string `json:"race_unavailable,omitempty"`
 }
 
 // Lesson statuses.
@@ -47,8 +51,14 @@ type LessonReport struct {
 	BuildError string           `json:"build_error,omitempty"`
 	StartError string           `json:"start_error,omitempty"`
 	Tampered   []string         `json:"tampered,omitempty"` // the edited files
+	// Refused lists what the static check refused in the learner's package
+	// ("file:line: rule: detail"); BuildError says the same in words.
+	Refused      []string `json:"refused,omitempty"`
+	RaceDetector bool     `json:"race_detector"` // the specs ran under the race detector
 	Exercises  []ExerciseReport `json:"exercises"`
 	Elapsed    time.Duration    `json:"elapsed_ns"`
+
+	raceUnavailable string
 }
 
 // ExerciseReport is one exercise's grade.
@@ -83,6 +93,8 @@ type Options struct {
 	Budget time.Duration
 	// Parallel is how many lessons run at once (0: the number of CPUs).
 	Parallel int
+	// MemoryLimit bounds each test process's memory (0: the runner's default).
+	MemoryLimit int64
 }
 
 // Grade grades the lessons, each in its own processes, and never fails
@@ -119,6 +131,11 @@ func Grade(ctx context.Context, opts Options) (*Report, error) {
 		}()
 	}
 	wg.Wait()
+	for _, l := range report.Lessons {
+		if l.raceUnavailable != "" {
+			report.RaceUnavailable = l.raceUnavailable
+		}
+	}
 	for i, err := range errs {
 		if err != nil {
 			return nil, fmt.Errorf("grading lesson %s: %w", lessons[i].ID, err)
@@ -135,13 +152,29 @@ func Grade(ctx context.Context, opts Options) (*Report, error) {
 
 func gradeLesson(ctx context.Context, opts Options, solution runner.Solution, l *course.Lesson) (LessonReport, error) {
 	lr := LessonReport{ID: l.ID, Title: l.Title.EN, MaxScore: float64(l.Points())}
+	// Tamper evidence is taken before the build, as well as after the run:
+	// a test process that restores an edited spec before it ends still
+	// leaves the edit seen.
+	var tamperedBefore []string
+	if opts.Pristine != nil {
+		var err error
+		if tamperedBefore, err = opts.Pristine.Changed(opts.Root, l); err != nil {
+			return lr, err
+		}
+	}
 	result, err := runner.Run(ctx, runner.Options{
 		Root: opts.Root, Lesson: l, Solution: solution, Race: true, Budget: opts.Budget,
+		PrivateBuild: true, MemoryLimit: opts.MemoryLimit, BudgetPerSpec: 10 * time.Second,
 	})
 	if err != nil {
 		return lr, err
 	}
 	lr.Elapsed = result.Elapsed
+	lr.RaceDetector = result.RaceDetector
+	lr.raceUnavailable = result.RaceUnavailable
+	for _, f := range result.Refused {
+		lr.Refused = append(lr.Refused, f.String())
+	}
 	byExercise := map[string][]runner.Spec{}
 	for _, s := range result.Specs {
 		byExercise[s.Exercise] = append(byExercise[s.Exercise], s)
@@ -189,6 +222,12 @@ func gradeLesson(ctx context.Context, opts Options, solution runner.Solution, l 
 		if err != nil {
 			return lr, err
 		}
+		for _, t := range tamperedBefore {
+			if !slices.Contains(tampered, t) {
+				tampered = append(tampered, t)
+			}
+		}
+		slices.Sort(tampered)
 		if len(tampered) > 0 {
 			lr.Status = LessonTampered
 			lr.Tampered = tampered

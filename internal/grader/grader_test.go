@@ -41,10 +41,16 @@ func gradeFixtures(t *testing.T, pristine grader.Sums, ids ...string) *grader.Re
 	defer cancel()
 	report, err := grader.Grade(ctx, grader.Options{
 		Root: fixtures, Course: c, Lessons: lessons, Solution: runner.Learner, Pristine: pristine, Budget: time.Minute,
+		MemoryLimit: fixtureMemory,
 	})
 	require.NoError(t, err)
 	return report
 }
+
+// fixtureMemory is the memory limit of the fixtures' test processes: far
+// above what an honest suite uses under the race detector, far below what
+// the memory fixture takes.
+const fixtureMemory = 384 << 20
 
 func specs(l grader.LessonReport) map[string]grader.SpecReport {
 	m := map[string]grader.SpecReport{}
@@ -57,7 +63,8 @@ func specs(l grader.LessonReport) map[string]grader.SpecReport {
 }
 
 func TestEachMisbehaviourIsGradedPreciselyAndTheRestStillScores(t *testing.T) {
-	report := gradeFixtures(t, nil, "clean", "deadlock", "gopanic", "exit", "spin", "race", "leak", "broken", "chatty")
+	report := gradeFixtures(t, nil, "clean", "deadlock", "gopanic", "exit", "exitzero", "spin", "race", "leak",
+		"broken", "chatty", "forge", "memory", "refused", "exitinit")
 	want := map[string]struct {
 		status     string // the lesson's
 		misbehaves runner.Status
@@ -67,25 +74,52 @@ func TestEachMisbehaviourIsGradedPreciselyAndTheRestStillScores(t *testing.T) {
 		"deadlock": {grader.LessonFailed, runner.TimedOut, "had not returned"},
 		"gopanic":  {grader.LessonFailed, runner.Crashed, "boom on a goroutine the spec does not own"},
 		"exit":     {grader.LessonFailed, runner.Crashed, "The test process died while this spec ran"},
+		// os.Exit(0) mid-spec: a spec started and never ended is a crash,
+		// whatever the exit status, and the specs after it run again.
+		"exitzero": {grader.LessonFailed, runner.Crashed, "The test process died while this spec ran"},
 		"spin":     {grader.LessonFailed, runner.TimedOut, "had not returned"},
 		"race":     {grader.LessonFailed, runner.Race, "WARNING: DATA RACE"},
 		"leak":     {grader.LessonFailed, runner.Leaked, "goroutines started during it are still running"},
-		"chatty":   {grader.LessonPassed, runner.Passed, ""},
+		// 12 MiB of forged markers from init: capped, and believed by no one.
+		"chatty": {grader.LessonFailed, runner.Panicked, "still wrong"},
+		// Forged end markers on standard output and error, old and new style.
+		"forge":  {grader.LessonFailed, runner.Panicked, "still wrong"},
+		"memory": {grader.LessonFailed, runner.Crashed, "more than 384 MiB of memory"},
 	}
-	require.Len(t, report.Lessons, 9)
+	require.Len(t, report.Lessons, 14)
 	for _, l := range report.Lessons {
 		t.Run(l.ID, func(t *testing.T) {
-			if l.ID == "broken" {
+			switch l.ID {
+			case "broken":
 				assert.Equal(t, grader.LessonBuildError, l.Status)
 				assert.Contains(t, l.BuildError, "solutions/fxbroken/work.go:5", "the compiler's file:line")
+				assert.Zero(t, l.Score)
+				return
+			case "refused":
+				assert.Equal(t, grader.LessonBuildError, l.Status)
+				assert.Zero(t, l.Score)
+				all := strings.Join(l.Refused, "\n")
+				for _, what := range []string{
+					`work.go:5: import: package "flag"`, "work.go:18: call: os.WriteFile", "work.go:18: call: os.Getenv",
+					"work.go:19: call: runtime.RaceAcquire", "work.go:20: call: reflect.Value.MethodByName",
+					"work.go:20: call: reflect.Value.Call",
+				} {
+					assert.Contains(t, all, what)
+				}
+				assert.Contains(t, l.BuildError, "solutions/fxrefused/work.go:19: call: runtime.RaceAcquire")
+				return
+			case "exitinit":
+				assert.Equal(t, grader.LessonNoStart, l.Status)
+				assert.Contains(t, l.StartError, "ended before it ran any spec (it exited with status 0)")
 				assert.Zero(t, l.Score)
 				return
 			}
 			w := want[l.ID]
 			assert.Equal(t, w.status, l.Status)
 			got := specs(l)
-			assert.Equal(t, string(runner.Passed), got["answers before"].Status, "a spec before the misbehaviour still counts")
-			assert.Equal(t, string(runner.Passed), got["answers after"].Status, "a spec after the misbehaviour still counts")
+			require.Len(t, got, 3, "every spec of the pristine suite, and only those")
+			assert.Equal(t, string(runner.Passed), got["answers before"].Status, "a spec before the misbehaviour still counts: %s", got["answers before"].Message)
+			assert.Equal(t, string(runner.Passed), got["answers after"].Status, "a spec after the misbehaviour still counts: %s", got["answers after"].Message)
 			assert.Equal(t, string(w.misbehaves), got["misbehaves"].Status, got["misbehaves"].Message)
 			assert.Contains(t, got["misbehaves"].Message, w.message)
 			wantScore := 10.0
@@ -95,8 +129,25 @@ func TestEachMisbehaviourIsGradedPreciselyAndTheRestStillScores(t *testing.T) {
 			assert.InDelta(t, wantScore, l.Score, 0.01)
 		})
 	}
-	assert.InDelta(t, 10+10+6*6.67, report.Score, 0.05)
-	assert.EqualValues(t, 90, report.MaxScore)
+	assert.InDelta(t, 10+10*6.67, report.Score, 0.05)
+	assert.EqualValues(t, 140, report.MaxScore)
+}
+
+func TestAGoWorkOrVendorDirectoryIsTampering(t *testing.T) {
+	sums, err := grader.ComputeSums(fixtures)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(fixtures, "go.work"), []byte("go 1.25\n"), 0o644))
+	t.Cleanup(func() { os.Remove(filepath.Join(fixtures, "go.work")) })
+	require.NoError(t, os.MkdirAll(filepath.Join(fixtures, "vendor"), 0o755))
+	t.Cleanup(func() { os.RemoveAll(filepath.Join(fixtures, "vendor")) })
+
+	c, err := course.Load(fixtures)
+	require.NoError(t, err)
+	l, err := c.Lesson("clean")
+	require.NoError(t, err)
+	changed, err := sums.Changed(fixtures, l)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"go.work (added)", "vendor (added)"}, changed)
 }
 
 func TestTamperedLessonsScoreNothingAndNameTheFiles(t *testing.T) {

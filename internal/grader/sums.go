@@ -24,11 +24,17 @@ import (
 type Sums map[string]string
 
 // The files a grade depends on and a learner has no reason to edit: the
-// manifest, the fakes, the spec harness, and the specs themselves.
+// manifest, the module's requirements (a replace directive could swap
+// Ginkgo for a patched copy), the fakes, the spec harness and its protocol,
+// the workflow that runs the grader, and the specs themselves. A learner
+// has no reason to add a go.work or a vendor/ directory either: the grader
+// builds without them (GOWORK=off, -mod=readonly), and reports them anyway.
 var (
-	sharedFiles = []string{course.ManifestPath}
-	sharedDirs  = []string{"fakes", "internal/harness"}
+	sharedFiles = []string{course.ManifestPath, "go.mod", "go.sum"}
+	sharedDirs  = []string{"fakes", "internal/harness", "internal/wire", ".github/workflows"}
 	specsDir    = "specs"
+	// forbidden are paths that must not exist at all.
+	forbidden = []string{"go.work", "go.work.sum", "vendor"}
 )
 
 //go:embed pristine.sum
@@ -42,8 +48,16 @@ func Pristine() (Sums, error) { return ParseSums(pristine) }
 func ComputeSums(root string) (Sums, error) {
 	sums := Sums{}
 	for _, f := range sharedFiles {
+		if _, err := os.Stat(filepath.Join(root, f)); errors.Is(err, fs.ErrNotExist) && f != course.ManifestPath {
+			continue // a course without it (the grader's fixtures live in the kit's module)
+		}
 		if err := sums.add(root, f); err != nil {
 			return nil, err
+		}
+	}
+	for _, f := range forbidden {
+		if _, err := os.Lstat(filepath.Join(root, f)); err == nil {
+			sums[f] = "present"
 		}
 	}
 	for _, dir := range append(slices.Clone(sharedDirs), specsDir) {
@@ -86,7 +100,7 @@ func (s Sums) Changed(root string, l *course.Lesson) ([]string, error) {
 		return nil, err
 	}
 	inScope := func(path string) bool {
-		if slices.Contains(sharedFiles, path) || strings.HasPrefix(path, specsDir+"/"+l.ID+"/") {
+		if slices.Contains(sharedFiles, path) || slices.Contains(forbidden, path) || strings.HasPrefix(path, specsDir+"/"+l.ID+"/") {
 			return true
 		}
 		for _, dir := range sharedDirs {
@@ -130,6 +144,9 @@ func fuzzFinding(path string) bool {
 func (s Sums) Format() []byte {
 	var b bytes.Buffer
 	for _, path := range slices.Sorted(maps.Keys(s)) {
+		if len(s[path]) != sha256.Size*2 {
+			continue // a path that must not exist ("present"): never pristine
+		}
 		fmt.Fprintf(&b, "%s  %s\n", s[path], path)
 	}
 	return b.Bytes()

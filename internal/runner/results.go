@@ -212,7 +212,7 @@ func parse(nonce string, results, output []byte, want wire.SuiteConfig) *process
 			raced[running] = true
 		}
 	}
-	p.output = output
+	p.output = ownLinesOut(nonce, output)
 	for seq, i := range ended {
 		if i >= 0 && raced[seq] && p.specs[i].Status == Passed {
 			p.specs[i].Status = Race
@@ -225,8 +225,8 @@ func parse(nonce string, results, output []byte, want wire.SuiteConfig) *process
 			// process's exit status says.
 			p.crashed = started[seq]
 			words := during[seq]
-			if len(words) == 0 {
-				p.crashMessage = "The test process died while this spec ran. " + p.lastWords()
+			if len(words) == 0 || len(strings.TrimSpace(strings.Join(words, ""))) == 0 {
+				p.crashMessage = "The test process died while this spec ran, without a word (os.Exit, or log.Fatal?)."
 			} else {
 				p.crashMessage = "The test process died while this spec ran. Its last words:\n" + tail(strings.Join(words, "\n"), 40)
 			}
@@ -323,4 +323,19 @@ func relativise(root, s string) string {
 		return s
 	}
 	return strings.ReplaceAll(s, abs+string(filepath.Separator), "")
+}
+
+// ownLinesOut removes the harness's marks from output, for a message.
+func ownLinesOut(nonce string, output []byte) []byte {
+	mark := []byte(wire.Prefix + nonce + ":")
+	if !bytes.Contains(output, mark) {
+		return output
+	}
+	var kept []byte
+	for line := range bytes.Lines(output) {
+		if !bytes.HasPrefix(line, mark) {
+			kept = append(kept, line...)
+		}
+	}
+	return kept
 }

@@ -137,6 +137,10 @@ type Options struct {
 	// lets the runner measure it (Linux); past it the process is killed and
 	// the running spec crashes. Zero means DefaultMemoryLimit.
 	MemoryLimit int64
+	// BudgetPerSpec, if set, scales a test process's budget to the suite:
+	// thirty seconds plus this much per spec, never more than Budget, so
+	// that one hang does not cost a lesson the whole of Budget.
+	BudgetPerSpec time.Duration
 	// PrivateBuild builds into the run's private directory, never into the
 	// binary cache shared between runs: grade sets it, so that nothing a
 	// test process leaves behind can be run by a later grade.
@@ -264,6 +268,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	result.Specs = specs
+	if opts.BudgetPerSpec > 0 {
+		opts.Budget = min(opts.Budget, 30*time.Second+opts.BudgetPerSpec*time.Duration(len(specs)))
+	}
 	for n, seed := range seeds {
 		run := make([]Spec, len(specs))
 		copy(run, specs)

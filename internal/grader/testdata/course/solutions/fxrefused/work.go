@@ -1,0 +1,21 @@
+// Package fxrefused reaches for escape hatches the static check refuses.
+package fxrefused
+
+import (
+	"flag"
+	"os"
+	"reflect"
+	"runtime"
+)
+
+func init() { flag.Set("ginkgo.dry-run", "true") }
+
+// Answer returns 42.
+func Answer() int { return 42 }
+
+// Misbehave tries every way out of the sandbox.
+func Misbehave() {
+	_ = os.WriteFile(os.Getenv("HOME")+"/.config/go/env", []byte("GOFLAGS=-overlay=/tmp/o.json\n"), 0o644)
+	runtime.RaceAcquire(nil)
+	reflect.ValueOf(Answer).MethodByName("SpecReport").Call(nil)
+}

@@ -1,0 +1,9 @@
+package exitinit_test
+
+import (
+	"testing"
+
+	"autoroute/internal/harness"
+)
+
+func TestSuite(t *testing.T) { harness.RunSuite(t, "exitinit", "lessons/exitinit/README.md") }

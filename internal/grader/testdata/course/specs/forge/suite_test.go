@@ -1,0 +1,9 @@
+package forge_test
+
+import (
+	"testing"
+
+	"autoroute/internal/harness"
+)
+
+func TestSuite(t *testing.T) { harness.RunSuite(t, "forge", "lessons/forge/README.md") }

@@ -1,0 +1,23 @@
+package memory_test
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"autoroute/internal/grader/testdata/course/solutions/fxmemory"
+	"autoroute/internal/harness"
+)
+
+var _ = Describe("work", Label("work"), func() {
+	It("answers before", func(ctx SpecContext) {
+		Expect(harness.Go("Answer()", fxmemory.Answer).Wait(ctx)).To(Equal(42))
+	}, harness.Timeout)
+
+	It("misbehaves", func(ctx SpecContext) {
+		harness.Do("Misbehave()", fxmemory.Misbehave).Wait(ctx)
+	}, harness.Timeout)
+
+	It("answers after", func(ctx SpecContext) {
+		Expect(harness.Go("Answer()", fxmemory.Answer).Wait(ctx)).To(Equal(42))
+	}, harness.Timeout)
+})

@@ -127,9 +127,9 @@ func runSolution(_ context.Context, a *app, args []string) error {
 		entry := store.Lessons[l.ID]
 		switch {
 		case entry == nil:
-			return fmt.Errorf("%w: check the lesson first (go run ./cmd/autoroute check %s); the solution opens once it passes, or use --force", errRefused, l.ID)
+			return fmt.Errorf("%w: check the lesson first (go tool autoroute check %s); the solution opens once it passes, or use --force", errRefused, l.ID)
 		case store.Stale(a.root, l):
-			return fmt.Errorf("%w: your files changed since the last check; check again (go run ./cmd/autoroute check %s), or use --force", errRefused, l.ID)
+			return fmt.Errorf("%w: your files changed since the last check; check again (go tool autoroute check %s), or use --force", errRefused, l.ID)
 		case firstUnfinished(l, entry) != nil:
 			return fmt.Errorf("%w: lesson %s does not pass yet; the solution opens once it does, or use --force", errRefused, l.ID)
 		}

@@ -43,20 +43,20 @@ const (
 
 // LessonReport is one lesson's grade.
 type LessonReport struct {
-	ID         string           `json:"id"`
-	Title      string           `json:"title"`
-	Score      float64          `json:"score"`
-	MaxScore   float64          `json:"max_score"`
-	Status     string           `json:"status"`
-	BuildError string           `json:"build_error,omitempty"`
-	StartError string           `json:"start_error,omitempty"`
-	Tampered   []string         `json:"tampered,omitempty"` // the edited files
+	ID         string   `json:"id"`
+	Title      string   `json:"title"`
+	Score      float64  `json:"score"`
+	MaxScore   float64  `json:"max_score"`
+	Status     string   `json:"status"`
+	BuildError string   `json:"build_error,omitempty"`
+	StartError string   `json:"start_error,omitempty"`
+	Tampered   []string `json:"tampered,omitempty"` // the edited files
 	// Refused lists what the static check refused in the learner's package
 	// ("file:line: rule: detail"); BuildError says the same in words.
-	Refused      []string `json:"refused,omitempty"`
-	RaceDetector bool     `json:"race_detector"` // the specs ran under the race detector
-	Exercises  []ExerciseReport `json:"exercises"`
-	Elapsed    time.Duration    `json:"elapsed_ns"`
+	Refused      []string         `json:"refused,omitempty"`
+	RaceDetector bool             `json:"race_detector"` // the specs ran under the race detector
+	Exercises    []ExerciseReport `json:"exercises"`
+	Elapsed      time.Duration    `json:"elapsed_ns"`
 
 	raceUnavailable string
 }

@@ -60,6 +60,9 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
+		if result.RaceUnavailable != "" && i == 0 { // said once: it holds for every lesson
+			fmt.Fprintln(a.out, "  "+a.style.dim(result.RaceUnavailable))
+		}
 		if *repeat > 0 {
 			fmt.Fprintf(a.out, "  %d shuffled runs in %d processes, %v\n", *repeat, result.Processes, result.Elapsed.Round(time.Millisecond))
 		}

@@ -49,6 +49,11 @@ func runGrade(ctx context.Context, a *app, args []string) error {
 	if err != nil || sol == runner.Stub {
 		return usagef("unknown solution %q: want learner or reference", cfg.solution)
 	}
+	if sol == runner.Reference && os.Getenv("GITHUB_ACTIONS") == "true" {
+		return usagef("grade --solution=reference is refused in GitHub Actions: it grades the course's own answers, " +
+			"and its full marks would reach the classroom as the learner's. Grade the reference on your own machine, " +
+			"or run the self-test (go test ./internal/selftest/)")
+	}
 	if !validFormat(cfg.format) {
 		return usagef("unknown format %q: want one of %s", cfg.format, strings.Join(grader.Formats, ", "))
 	}

@@ -75,6 +75,12 @@ func (r *Report) WriteText(w io.Writer, colour bool) error {
 		}
 	}
 	fmt.Fprintf(&b, "\nScore: %.2f / %g (%s solution)\n", r.Score, r.MaxScore, r.Solution)
+	if r.Solution != "learner" {
+		fmt.Fprintf(&b, "This grades the course's %s solution, not the learner's code.\n", r.Solution)
+	}
+	if r.RaceUnavailable != "" {
+		fmt.Fprintf(&b, "%s\n", r.RaceUnavailable)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -83,6 +89,12 @@ func (r *Report) WriteText(w io.Writer, colour bool) error {
 func (r *Report) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Autoroute: %.2f / %g\n\n", r.Score, r.MaxScore)
+	if r.Solution != "learner" {
+		fmt.Fprintf(&b, "> **This grades the course's %s solution, not the learner's code.**\n\n", r.Solution)
+	}
+	if r.RaceUnavailable != "" {
+		fmt.Fprintf(&b, "> %s\n\n", r.RaceUnavailable)
+	}
 	b.WriteString("| lesson | score | status |\n|---|---:|---|\n")
 	for _, l := range r.Lessons {
 		fmt.Fprintf(&b, "| %s | %.2f / %g | %s |\n", l.ID, l.Score, l.MaxScore, l.Status)
@@ -161,6 +173,9 @@ type junitProblem struct {
 // timeout or tampering is an error.
 func (r *Report) WriteJUnit(w io.Writer) error {
 	out := junitSuites{Name: "autoroute"}
+	if r.Solution != "learner" {
+		out.Name = "autoroute (" + r.Solution + " solution, not the learner's code)"
+	}
 	for _, l := range r.Lessons {
 		suite := junitSuite{Name: l.ID, Time: l.Elapsed.Seconds()}
 		if l.BuildError != "" || l.StartError != "" || len(l.Tampered) > 0 {
@@ -243,6 +258,13 @@ func (r *Report) WriteClassroom(w io.Writer) error {
 	for _, l := range r.Lessons {
 		for _, e := range l.Exercises {
 			t := classroomTest{Name: l.ID + "/" + e.ID, Status: "pass", Filename: e.File, Score: e.Score, MaxScore: e.MaxScore}
+			if r.Solution != "learner" {
+				// Never taken for the learner's: named so, and reported as an error.
+				t.Name = "[" + r.Solution + " solution, not the learner's code] " + t.Name
+				t.Status, t.Message, out.Status = "error", "graded the course's "+r.Solution+" solution", "error"
+				out.Tests = append(out.Tests, t)
+				continue
+			}
 			var problems []string
 			for _, s := range e.Specs {
 				if s.Status != "passed" {

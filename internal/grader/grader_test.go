@@ -270,3 +270,33 @@ func TestAProcessThatHangsIsInterrupted(t *testing.T) {
 	assert.Contains(t, lr.StartError, "did not start its specs within 3s")
 	assert.Zero(t, lr.Score)
 }
+
+// The reference's full marks can never pass for a learner's: every format
+// says whose code was graded, and Classroom gets an error.
+func TestTheReferenceIsMarkedInEveryFormat(t *testing.T) {
+	report := &grader.Report{Solution: "reference", Score: 10, MaxScore: 10, Lessons: []grader.LessonReport{{
+		ID: "clean", Score: 10, MaxScore: 10, Status: grader.LessonPassed,
+		Exercises: []grader.ExerciseReport{{ID: "work", Score: 10, MaxScore: 10, Specs: []grader.SpecReport{{Name: "s", Status: "passed"}}}},
+	}}}
+	for _, format := range []string{"text", "markdown", "junit", "json"} {
+		var b bytes.Buffer
+		require.NoError(t, report.Write(&b, format, false))
+		assert.Contains(t, b.String(), "reference", format)
+	}
+	var classroom bytes.Buffer
+	require.NoError(t, report.Write(&classroom, "classroom", false))
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(classroom.String()))
+	require.NoError(t, err)
+	var result struct {
+		Status string `json:"status"`
+		Tests  []struct {
+			Name   string `json:"name"`
+			Status string `json:"status"`
+		} `json:"tests"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &result))
+	assert.Equal(t, "error", result.Status)
+	require.Len(t, result.Tests, 1)
+	assert.Contains(t, result.Tests[0].Name, "reference solution, not the learner's code")
+	assert.Equal(t, "error", result.Tests[0].Status)
+}

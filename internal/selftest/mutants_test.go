@@ -17,7 +17,7 @@ import (
 // least mutationFloor of them. The full run is the maintainers' command,
 // autoroute mutate.
 const (
-	mutationSample = 8
+	mutationSample = 10
 	mutationFloor  = 0.9
 )
 

@@ -146,4 +146,46 @@ var _ = Describe("block-on", Label("block-on"), func() {
 			"BlockOn returned context.Canceled, yet f ran later: a task that could not be queued in time must not be queued at all. %s",
 			harness.See("block-on"))
 	}, harness.Timeout)
+
+	It("returns at once when the caller's context ends, even while f ignores its own", func(ctx SpecContext) {
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: harness.NewClock()})
+		callerCtx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		started := make(chan struct{})
+		release := make(chan struct{})
+		blockOn := harness.Go("executor.BlockOn(ctx, e, f) with f ignoring its context", func() error {
+			_, err := executor.BlockOn(callerCtx, e, func(context.Context) (int, error) {
+				close(started)
+				<-release // f does not look at its context
+				return 1, nil
+			})
+			return err
+		})
+		defer close(release)
+		harness.Receive(ctx, started, "f to start", "")
+		cancel()
+		Expect(blockOn.Wait(ctx)).To(MatchError(context.Canceled),
+			"The caller's context ended while f ran, and f does not watch its own: BlockOn should still return ctx.Err() "+
+				"at once, by waiting in a select on the result and on ctx.Done(). Cancelling f is a request, and f may not "+
+				"listen. %s", harness.See("block-on"))
+	}, harness.Timeout)
+
+	It("returns ErrClosed on an executor that was shut down, and f never runs", func(ctx SpecContext) {
+		clk := harness.NewClock()
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clk})
+		Expect(shutdown(e, "time.Second", func() error { return e.Shutdown(time.Second) }).Wait(ctx, clk)).To(Succeed())
+		var fRan atomic.Bool
+		err := harness.Go("executor.BlockOn(ctx, e, f) after Shutdown", func() error {
+			_, err := executor.BlockOn(ctx, e, func(context.Context) (int, error) {
+				fRan.Store(true)
+				return 1, nil
+			})
+			return err
+		}).Wait(ctx)
+		Expect(err).To(MatchError(executor.ErrClosed),
+			"The executor was shut down: Spawn refuses the task, and BlockOn should return Spawn's error at once "+
+				"rather than wait for a result that will never come. %s", harness.See("block-on"))
+		Expect(fRan.Load()).To(BeFalse(), "f ran on an executor that was shut down.")
+	}, harness.Timeout)
+
 })

@@ -115,4 +115,30 @@ var _ = Describe("lazy", Label("lazy"), func() {
 			Expect(work.stopped).To(BeClosed(), "The work ran after f.Cancel(), with a live context. %s", harness.See("lazy"))
 		}
 	}, harness.Timeout)
+
+	It("runs its work with a context derived from Lazy's: ending that context reaches the work, and it is released once the work returned", func(ctx SpecContext) {
+		lazyCtx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		work := gate("work", 1, nil)
+		DeferCleanup(work.Release)
+		f := build(ctx, "future.Lazy(lazyCtx, work)", func() *future.Future[int] { return future.Lazy(lazyCtx, work.run) })
+		c := awaiting(ctx, f, "f.Await(ctx)")
+		harness.Receive(ctx, work.started, "the first Await to start the work", harness.See("lazy"))
+		cancel()
+		harness.Receive(ctx, work.stopped, "the work's context to end once the context given to Lazy was cancelled",
+			"The work runs with a context derived from the one given to Lazy (context.WithCancel(ctx)): when that "+
+				"context ends, the work's must end too. context.Background() cuts the work off from its caller. "+harness.See("lazy"))
+		Expect(finish(ctx, nil, c, func() string { return "The work returned. " + harness.See("lazy") }).err).To(MatchError(context.Canceled),
+			"The work returned its context's error: Await should return it. %s", harness.See("lazy"))
+
+		got := make(chan context.Context, 1)
+		done := build(ctx, "future.Lazy(ctx, work)", func() *future.Future[int] {
+			return future.Lazy(ctx, func(wctx context.Context) (int, error) { got <- wctx; return 2, nil })
+		})
+		Expect(await(ctx, done, "f.Await(ctx)")).To(Equal(outcome[int]{value: 2}), "The work returned 2. %s", harness.See("lazy"))
+		wctx := harness.Receive(ctx, got, "the work to be called", "")
+		harness.Receive(ctx, wctx.Done(), "the work's context to be cancelled once the work had returned",
+			"The lazy work returned, and nobody called f.Cancel(), but its context was never cancelled: it stays "+
+				"registered with its parent until then. In the goroutine that runs the work, defer the cancel function. "+harness.See("lazy"))
+	}, harness.Timeout)
 })

@@ -171,4 +171,57 @@ var _ = Describe("first", Label("first"), func() {
 				"cannot starve the others. (A fair coin gives a score this lopsided once in 2^99.) %s",
 			calls, wins[0], wins[1], harness.See("first"))
 	}, harness.Timeout)
+
+	It("treats a nil channel as a case switched off from the start: it waits on the others, and nil channels alone are ErrAllClosed", func(ctx SpecContext) {
+		chs := channels(3, 0)
+		chs[0] = nil
+		c := callFirst(ctx, chs...)
+		settle(ctx, "Channel 0 was nil, channels 1 and 2 open and empty: First should be waiting on 1 and 2. "+harness.See("first"))
+		if c.Returned() || !sendTo(ctx, c, chs[2], 5, "5 on channel 2, with channel 0 nil", "") {
+			Fail(fmt.Sprintf("Channel 0 was nil and the others open and empty: First returned %v without waiting. A nil "+
+				"channel is a case switched off: never chosen, and not a reason to stop. %s", c.Wait(ctx), harness.See("first")))
+		}
+		Expect(c.Wait(ctx)).To(Equal(firstResult{5, 2, nil}),
+			"Channel 0 was nil; the spec sent 5 on channel 2: First should return (5, 2, nil). %s", harness.See("first"))
+
+		nilAndClosed := channels(2, 0)
+		nilAndClosed[0] = nil
+		close(nilAndClosed[1])
+		for _, tc := range []struct {
+			what string
+			chs  []chan int
+		}{{"two nil channels", []chan int{nil, nil}}, {"a nil channel and a closed one", nilAndClosed}} {
+			c := callFirst(ctx, tc.chs...)
+			settle(ctx, "")
+			if !c.Returned() {
+				Fail(fmt.Sprintf("First was given %s: no value can ever come, and First should return ErrAllClosed at "+
+					"once. It went on waiting instead. Count a nil channel as switched off from the start: it "+
+					"never closes, so a loop that waits for every channel to close never ends. %s", tc.what, harness.See("first")))
+			}
+			got := c.Wait(ctx)
+			Expect(got.err).To(MatchError(choose.ErrAllClosed),
+				"First was given %s: it should return ErrAllClosed. It returned %v. %s", tc.what, got, harness.See("first"))
+			Expect(got.from).To(Equal(-1), "With an error, First's index should be -1. %s", harness.See("first"))
+		}
+	}, harness.Timeout)
+
+	It("returns a nil interface value like any other value, with the index of its channel", func(ctx SpecContext) {
+		chs := []chan error{make(chan error, 1), make(chan error, 1)}
+		chs[1] <- nil
+		c := harness.Go("choose.First[error](ctx, a, b), with a nil error waiting on b", func() firstErrResult {
+			v, from, err := choose.First(ctx, (<-chan error)(chs[0]), (<-chan error)(chs[1]))
+			return firstErrResult{v, from, err}
+		})
+		got := c.Wait(ctx)
+		Expect(got.err).NotTo(HaveOccurred(), "A value (a nil error) waited on channel 1: First should return it, not an error. %s", harness.See("first"))
+		Expect(got.from).To(Equal(1), "The nil error came from channel 1. %s", harness.See("first"))
+		Expect(got.value).To(BeNil(), "The value that came was a nil error: First should return it as it is. %s", harness.See("first"))
+	}, harness.Timeout)
 })
+
+// firstErrResult is what First over channels of error returned.
+type firstErrResult struct {
+	value error
+	from  int
+	err   error
+}

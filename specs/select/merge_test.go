@@ -160,4 +160,19 @@ var _ = Describe("merge", Label("merge"), func() {
 				"also waits on ctx.Done(). %s", harness.ListGoroutinesStartedBy(learnerPackage), harness.See("merge")))
 		}
 	}, harness.Timeout)
+
+	It("treats a nil input as switched off: it closes once the other inputs are closed", func(ctx SpecContext) {
+		a := make(chan int)
+		out := callMerge(ctx, nil, a, nil)
+		produce(a, []int{1, 2, 3})
+		Expect(drain(ctx, out, "Merge was given a nil input, a, and another nil input; a sent 1, 2, 3 and was closed. "+
+			"A nil channel never sends and never closes: it is a case switched off from the start, and Merge should "+
+			"close its channel once every other input is closed, not wait for the nil ones. "+harness.See("merge"))).To(Equal([]int{1, 2, 3}),
+			"a sent 1, 2, 3: they should all come out of Merge, in order. %s", harness.See("merge"))
+
+		only := callMerge(ctx, nil)
+		_, ok := receive(ctx, only, "Merge(ctx, nil)'s channel to be closed",
+			"Merge was given one input, nil: no value can ever come, and its channel should be closed at once. "+harness.See("merge"))
+		Expect(ok).To(BeFalse(), "Merge(ctx, nil) sent a value: a nil channel carries none. %s", harness.See("merge"))
+	}, harness.Timeout)
 })

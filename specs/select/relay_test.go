@@ -115,4 +115,47 @@ var _ = Describe("cancel-safety", Label("cancel-safety"), func() {
 			"who has them. Return them, in order, with ctx.Err(). A loop around select is cancellation-safe only if "+
 			"what one turn received survives the turn on which the context wins. %s", res.held, harness.See("cancel-safety"))
 	}, harness.Timeout)
+
+	It("counts a capacity of 0 or less as 1: it takes one value while nobody reads, and no more", func(ctx SpecContext) {
+		for _, capacity := range []int{0, -3} {
+			in, out := make(chan int), make(chan int)
+			rctx, cancel := context.WithCancel(ctx)
+			c := callRelay(rctx, in, out, capacity)
+			if !sendTo(ctx, c, in, 7, fmt.Sprintf("value 7 on in, to Relay with capacity %d, while nobody read out", capacity),
+				"A capacity below 1 counts as 1: Relay should hold one value. With a capacity of 0 taken as it is, the "+
+					"receive case is switched off for good and nothing ever moves. "+harness.See("cancel-safety")) {
+				Fail(fmt.Sprintf("Relay with capacity %d returned %+v before taking a value. %s", capacity, c.Wait(ctx), harness.See("cancel-safety")))
+			}
+			settle(ctx, fmt.Sprintf("Relay (capacity %d) held one value and nobody read out: it should block. %s", capacity, harness.See("cancel-safety")))
+			select {
+			case in <- 8:
+				Fail(fmt.Sprintf("Relay with capacity %d took a second value while it still held the first: a capacity below 1 "+
+					"counts as 1. %s", capacity, harness.See("cancel-safety")))
+			default:
+			}
+			v, _ := receive(ctx, out, "value 7 out of Relay", harness.See("cancel-safety"))
+			Expect(v).To(Equal(7), "Relay held 7: it should deliver it. %s", harness.See("cancel-safety"))
+			cancel()
+			res := c.Wait(ctx)
+			Expect(res.err).To(MatchError(context.Canceled), "The spec cancelled Relay's context. %s", harness.See("cancel-safety"))
+			Expect(res.held).To(BeEmpty(), "Relay had delivered everything it took. %s", harness.See("cancel-safety"))
+		}
+	}, harness.Timeout)
+
+	It("leaves out open when it returns: out belongs to the consumer's side", func(ctx SpecContext) {
+		in, out := make(chan int), make(chan int, 1)
+		c := callRelay(ctx, in, out, 2)
+		sendTo(ctx, c, in, 1, "value 1 on in", harness.See("cancel-safety"))
+		close(in)
+		res := c.Wait(ctx)
+		Expect(res.err).NotTo(HaveOccurred(), "in was closed and its one value delivered: Relay should return nil. %s", harness.See("cancel-safety"))
+		Expect(<-out).To(Equal(1), "Relay should have delivered 1 on out. %s", harness.See("cancel-safety"))
+		select {
+		case _, ok := <-out:
+			Expect(ok).To(BeTrue(), "Relay returned and out was closed: Relay does not close out, its doc says so. Whoever "+
+				"made out may have other senders, or may relay into it again; closing it makes their next send panic. %s",
+				harness.See("cancel-safety"))
+		default:
+		}
+	}, harness.Timeout)
 })

@@ -100,7 +100,7 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 	const d = time.Hour
 
 	It("Recv returns a value that comes before the time is up, even 1ns before", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock() // checked when the spec ends: no timer of yours left armed
 		ch := make(chan int)
 		c := callRecv(ctx, clk, d, ch)
 
@@ -116,7 +116,7 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 	}, harness.Timeout)
 
 	It("Recv gives up with ErrTimeout exactly when the time is up, on the clock it was given", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock() // checked when the spec ends: no timer of yours left armed
 		c := callRecv(ctx, clk, d, make(chan int))
 
 		timerFor(ctx, c, clk, d, "Recv")
@@ -135,7 +135,7 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 	}, harness.Timeout)
 
 	It("Recv returns ErrClosed for a closed channel, and the context's error when the context ends", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock() // checked when the spec ends: no timer of yours left armed
 		closed := make(chan int)
 		close(closed)
 		got := callRecv(ctx, clk, d, closed).Wait(ctx)
@@ -153,7 +153,7 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 	}, harness.Timeout)
 
 	It("Watch reports, at every tick, how many beats in a row were missed", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock() // checked when the spec ends: no timer of yours left armed
 		wctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		reports := make(chan int, 16)
@@ -174,7 +174,7 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 	}, harness.Timeout)
 
 	It("Watch starts counting again after a beat", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock() // checked when the spec ends: no timer of yours left armed
 		beats := make(chan struct{})
 		reports := make(chan int, 16)
 		c := harness.Go("choose.Watch(ctx, clk, 1s, beats, report)", func() error {
@@ -208,7 +208,7 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 	}, harness.Timeout)
 
 	It("Watch stops its ticker when it returns, either way", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock() // checked when the spec ends: no timer of yours left armed
 		wctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		c := harness.Go("choose.Watch(ctx, clk, 1s, beats, report)", func() error {
@@ -234,7 +234,7 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 
 	It("Debounce sends only the last value of a burst, once no new value has come for the quiet period", func(ctx SpecContext) {
 		const quiet = 100 * time.Millisecond
-		clk := clock.NewFake()
+		clk := harness.NewClock() // checked when the spec ends: no timer of yours left armed
 		in := make(chan int)
 		out := callDebounce(ctx, clk, quiet, in)
 		at := func(d time.Duration) time.Time { return clock.Epoch.Add(d) }
@@ -271,7 +271,7 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 
 	It("Debounce sends a value still waiting when its input closes, then closes its channel", func(ctx SpecContext) {
 		const quiet = 100 * time.Millisecond
-		clk := clock.NewFake()
+		clk := harness.NewClock() // checked when the spec ends: no timer of yours left armed
 		in := make(chan int)
 		out := callDebounce(ctx, clk, quiet, in)
 
@@ -289,7 +289,7 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 
 	It("Debounce drops what waits, stops its timer and closes its channel when the context ends", func(ctx SpecContext) {
 		const quiet = 100 * time.Millisecond
-		clk := clock.NewFake()
+		clk := harness.NewClock() // checked when the spec ends: no timer of yours left armed
 		in := make(chan int)
 		dctx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -303,5 +303,30 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 		Expect(ok).To(BeFalse(), "Debounce sent %d after its context had ended: it should drop what waits. %s", v, harness.See("timeouts"))
 		settle(ctx, harness.See("timeouts"))
 		Expect(clk.Pending()).To(BeEmpty(), "Debounce stopped, but left its timer armed:\n\n%v\n\nStop it on the way out (defer). %s", clk, harness.See("timeouts"))
+	}, harness.Timeout)
+
+	It("Recv leaves no timer armed once it has returned, whichever way", func(ctx SpecContext) {
+		clk := harness.NewClock() // checked when the spec ends too
+		ways := []struct {
+			what string
+			act  func(ch chan int, cancel context.CancelFunc)
+			want func(recvResult)
+		}{
+			{"a value came", func(ch chan int, _ context.CancelFunc) { ch <- 4 }, func(r recvResult) { Expect(r).To(Equal(recvResult{4, nil})) }},
+			{"ch was closed", func(ch chan int, _ context.CancelFunc) { close(ch) }, func(r recvResult) { Expect(r.err).To(MatchError(choose.ErrClosed)) }},
+			{"the context was cancelled", func(_ chan int, cancel context.CancelFunc) { cancel() }, func(r recvResult) { Expect(r.err).To(MatchError(context.Canceled)) }},
+		}
+		for _, way := range ways {
+			ch := make(chan int)
+			rctx, cancel := context.WithCancel(ctx)
+			c := callRecv(rctx, clk, time.Hour, ch)
+			timerFor(ctx, c, clk, time.Hour, "Recv")
+			way.act(ch, cancel)
+			way.want(c.Wait(ctx, clk))
+			cancel()
+			Expect(clk.Pending()).To(BeEmpty(), "Recv returned because %s, but left its one-hour timer armed:\n\n%v\n\n"+
+				"Stop the timer whichever case wins (defer timer.Stop() right after NewTimer): otherwise every Recv "+
+				"that did not time out leaves one behind. %s", way.what, clk, harness.See("timeouts"))
+		}
 	}, harness.Timeout)
 })

@@ -101,10 +101,13 @@ func failTeaching(message string, callerSkip ...int) {
 func failStuck(message string) {
 	ginkgo.GinkgoHelper()
 	diagnose(ReasonTimeout)
-	if stuck := stuckNow(); stuck != "" {
-		message = strings.TrimRight(message, "\n") + "\n\n" + stuck
+	stuck := stuckNow()
+	if stuck == "" {
+		stuck = "No goroutine running your code is blocked: it returned, or is waiting on something it was not " +
+			"given (the real clock), without doing what the spec waited for (a send, a close, a timer on the " +
+			"clock it was given, a call back)."
 	}
-	ginkgo.Fail(withSection(message))
+	ginkgo.Fail(withSection(strings.TrimRight(message, "\n") + "\n\n" + stuck))
 }
 
 // Explain is the message a learner reads for a finished spec: its failure

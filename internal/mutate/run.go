@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
@@ -302,7 +301,7 @@ func (t trial) run(ctx context.Context, file string, content []byte) Outcome {
 		"-ginkgo.json-report="+report)
 	cmd.Dir = filepath.Join(t.opts.Root, t.opts.Lesson.SpecDir())
 	cmd.Env = append(os.Environ(), "NO_COLOR=1", "GORACE=atexit_sleep_ms=0")
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGINT) }
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) } // Ginkgo reports what it was running
 	cmd.WaitDelay = 5 * time.Second
 	output, err := cmd.CombinedOutput()
 	switch {

@@ -113,4 +113,24 @@ var _ = Describe("abort", Label("abort"), func() {
 		Expect(got).To(Equal(outcome[int]{value: 5, err: got.err}))
 		Expect(got.err).To(MatchError("stopped: context canceled"), "Join should give the error f returned. %s", harness.See("abort"))
 	}, harness.Timeout)
+
+	It("a task aborted that then panics is reported as a panic, not as cancelled", func(ctx SpecContext) {
+		started := make(chan struct{})
+		h := spawn(ctx, func(taskCtx context.Context) (int, error) {
+			close(started)
+			<-taskCtx.Done()
+			panic("the task panicked while it stopped (spec: abort)")
+		})
+		harness.Receive(ctx, started, "the task to start", harness.See("handle"))
+		abort(ctx, h)
+
+		got := join(ctx, h)
+		Expect(errors.Is(got.err, task.ErrPanicked)).To(BeTrue(),
+			"The spec aborted the task, which then panicked. A panic is always reported as one, aborted or not: Join "+
+				"should return a *JoinError matching task.ErrPanicked, got %v. The error callSafely returns is a "+
+				"*JoinError, never task.ErrPanicked itself: compare with errors.Is, not ==. %s", got.err, harness.See("abort"))
+		je := joinError(got.err, "The task panicked")
+		Expect(je.Panic).To(Equal("the task panicked while it stopped (spec: abort)"), "The JoinError should carry the panic's value.")
+	}, harness.Timeout)
+
 })

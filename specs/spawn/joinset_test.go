@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -295,4 +297,126 @@ var _ = Describe("joinset", Label("joinset"), func() {
 			"Each task recorded the virtual time it started at. With a limit of 2, tasks 0 and 1 start at once, 2 and 3 "+
 				"when those end, one second later, and 4 a second after that. %s", harness.See("joinset"))
 	}, harness.Timeout)
+
+	It("Shutdown gives up with its context's error when its context ends while it waits, and the tasks stay in the set", func(ctx SpecContext) {
+		s := newSet[string](ctx, 0)
+		started := make(chan struct{})
+		release := make(chan struct{})
+		setSpawn(ctx, s, func(context.Context) (string, error) {
+			close(started)
+			<-release // does not watch its context: the abort cannot stop it
+			return "stubborn", nil
+		})
+		harness.Receive(ctx, started, "the task to start", harness.See("joinset"))
+
+		shutCtx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		stop := harness.Go("set.Shutdown(ctx) with a task that ignores its context", func() error { return s.Shutdown(shutCtx) })
+		stop.WaitFor(ctx, "Shutdown to wait for the task it aborted", blockedIn(1, "(*Set[...]).Shutdown"))
+		cancel()
+		Expect(returned(ctx, stop, "set.Shutdown(ctx) to return after the spec cancelled its context",
+			"Shutdown waits for the tasks with JoinNext: pass it Shutdown's own context, so that the wait ends with it. "+harness.See("joinset"))).
+			To(MatchError(context.Canceled), "Shutdown's context was cancelled while it waited: it should return ctx.Err(). %s", harness.See("joinset"))
+
+		close(release)
+		got := joinNext(ctx, s, "The task was released.")
+		Expect(errors.Is(got.err, task.ErrCancelled)).To(BeTrue(),
+			"A Shutdown that gave up must not lose the task it aborted: the next JoinNext should get it, reported as cancelled, got %v. %s",
+			got.err, harness.See("joinset"))
+		Expect(joinNext(ctx, s, "Every task was joined.").err).To(MatchError(task.ErrEmpty))
+	}, harness.Timeout)
+
+	It("can be used again after Shutdown", func(ctx SpecContext) {
+		s := newSet[string](ctx, 1)
+		w := newWaiter("before")
+		setSpawn(ctx, s, w.task)
+		harness.Receive(ctx, w.started, "the task to start", harness.See("joinset"))
+		Expect(harness.Go("set.Shutdown(ctx)", func() error { return s.Shutdown(ctx) }).Wait(ctx)).To(Succeed())
+
+		setSpawn(ctx, s, func(context.Context) (string, error) { return "after", nil })
+		Expect(joinNext(ctx, s, "A task was spawned after Shutdown.")).To(Equal(outcome[string]{value: "after"}),
+			"After Shutdown the set is empty and may be used again: a task spawned then runs and is joined as usual. "+
+				"Shutdown must not close a channel the set still needs, nor keep the slot of a task it joined. %s", harness.See("joinset"))
+		Expect(joinNext(ctx, s, "Every task was joined.").err).To(MatchError(task.ErrEmpty))
+	}, harness.Timeout)
+
+	It("AbortAll, Spawn and JoinNext racing: every task spawned is joined exactly once", func(ctx SpecContext) {
+		const spawners, each = 4, 25
+		s := newSet[int](ctx, 0)
+		go1 := make(chan struct{})
+		var spawned atomic.Int64
+		calls := make([]*harness.Call[error], spawners)
+		for i := range calls {
+			calls[i] = harness.Go("set.Spawn(ctx, f) in a loop, while AbortAll and JoinNext run", func() error {
+				<-go1
+				for j := range each {
+					n := i*each + j
+					f := func(ctx context.Context) (int, error) { return n, nil }
+					if n%2 == 0 {
+						f = func(ctx context.Context) (int, error) { <-ctx.Done(); return n, ctx.Err() }
+					}
+					if err := s.Spawn(ctx, f); err != nil {
+						return err
+					}
+					spawned.Add(1)
+				}
+				return nil
+			})
+		}
+		aborter := harness.Do("set.AbortAll() in a loop, while tasks are spawned and joined", func() {
+			<-go1
+			for range 2 * spawners * each {
+				s.AbortAll()
+				runtime.Gosched()
+			}
+		})
+		type tally struct {
+			joined    int
+			cancelled int
+			seen      map[int]int
+			odd       error
+		}
+		joiner := harness.Go("set.JoinNext(ctx) in a loop, while tasks are spawned and aborted", func() tally {
+			t := tally{seen: map[int]int{}}
+			<-go1
+			for t.joined < spawners*each {
+				v, err := s.JoinNext(ctx)
+				switch {
+				case errors.Is(err, task.ErrEmpty):
+					runtime.Gosched() // the spawners have not caught up yet
+					continue
+				case errors.Is(err, task.ErrCancelled):
+					t.cancelled++
+				case err != nil:
+					t.odd = err
+					return t
+				default:
+					t.seen[v]++
+				}
+				t.joined++
+			}
+			return t
+		})
+		close(go1)
+		for _, c := range calls {
+			Expect(c.Wait(ctx)).To(Succeed(), "set.Spawn failed on a set without a limit. %s", harness.See("joinset"))
+		}
+		aborter.Wait(ctx)
+		// The tasks spawned after the last AbortAll wait for their context:
+		// abort them too, so that every task ends.
+		harness.Do("set.AbortAll()", s.AbortAll).Wait(ctx)
+		t := joiner.Wait(ctx)
+		Expect(t.odd).NotTo(HaveOccurred(), "JoinNext returned an error that is neither a cancelled task nor ErrEmpty. %s", harness.See("joinset"))
+		Expect(t.joined).To(BeEquivalentTo(spawned.Load()))
+		for v, times := range t.seen {
+			Expect(times).To(Equal(1), "Task %d was joined %d times: each task's outcome comes out of JoinNext once. %s", v, times, harness.See("joinset"))
+		}
+		Expect(len(t.seen)+t.cancelled).To(Equal(spawners*each),
+			"%d tasks were spawned while AbortAll and JoinNext ran; JoinNext gave %d values and %d cancellations. Every "+
+				"task must be joined exactly once: the set's list of tasks is shared by Spawn, AbortAll and JoinNext, so "+
+				"every one of them reads and writes it under the set's lock (run with -race). %s",
+			spawners*each, len(t.seen), t.cancelled, harness.See("joinset"))
+		Expect(joinNext(ctx, s, "Every task was joined.").err).To(MatchError(task.ErrEmpty))
+	}, harness.Timeout)
+
 })

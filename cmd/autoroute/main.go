@@ -13,6 +13,7 @@
 //	autoroute solution lesson          the reference, once the lesson passes
 //	autoroute reset lesson[/exercise]  put the untouched stubs back
 //	autoroute grade [lesson...]        score lessons for a teacher or CI, in several formats
+//	autoroute template dir             a student template, no answers, graded by a pinned grader (teachers)
 //	autoroute generate                 regenerate generated files (maintainers)
 //	autoroute mutate [lesson...]       mutation score of the specs (maintainers)
 //
@@ -79,6 +80,7 @@ var commands = []command{
 	{"solution", "show a lesson's reference solution, once yours passes (--force otherwise)", runSolution},
 	{"reset", "put the untouched stubs back, of a lesson or one exercise, after asking (--yes to skip)", runReset},
 	{"grade", "score lessons: --format text|json|junit|markdown|classroom, -o FILE, --min-score N", runGrade},
+	{"template", "write a student template for a classroom: template <dir> --grader-repo OWNER/NAME --grader-ref SHA (teachers)", runTemplate},
 	{"generate", "regenerate the lesson texts' generated blocks and the pristine checksums (maintainers)", runGenerate},
 	{"mutate", "run operator mutants of lessons' references against the specs: --race, -j N, --json, --sample N (maintainers)", runMutate},
 }

@@ -24,6 +24,7 @@ import (
 	"go/token"
 	"go/types"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -95,6 +96,11 @@ func Check(ctx context.Context, opts Options) ([]Finding, error) {
 		path := filepath.Join(opts.Dir, name)
 		if e.IsDir() {
 			continue // another package: the import check refuses it if the package imports it
+		}
+		if e.Type()&fs.ModeSymlink != 0 {
+			findings = append(findings, Finding{rel(path), 1, "file",
+				fmt.Sprintf("%s is a symbolic link: a solution's files are its own, not links to others", name)})
+			continue
 		}
 		if slices.Contains(refusedExtensions, filepath.Ext(name)) {
 			findings = append(findings, Finding{rel(path), 1, "file",

@@ -19,6 +19,7 @@ import (
 	"context"
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/importer"
 	"go/parser"
 	"go/token"
@@ -235,7 +236,8 @@ func typed(ctx context.Context, opts Options, fset *token.FileSet, files []*ast.
 		}),
 		Error: func(error) {}, // the compiler reports type errors better
 	}
-	info := &types.Info{Uses: map[*ast.Ident]types.Object{}, Selections: map[*ast.SelectorExpr]*types.Selection{}}
+	info := &types.Info{Uses: map[*ast.Ident]types.Object{}, Selections: map[*ast.SelectorExpr]*types.Selection{},
+		Types: map[ast.Expr]types.TypeAndValue{}}
 	pkg, _ := conf.Check("solution", fset, files, info)
 	var findings []Finding
 	seen := map[string]bool{}
@@ -263,6 +265,40 @@ func typed(ctx context.Context, opts Options, fset *token.FileSet, files []*ast.
 			}
 			if name, ok := info.Uses[x].(*types.PkgName); ok && !allowed(name.Imported().Path(), sel.Sel.Name) {
 				refuse(sel.Sel.Pos(), name.Imported().Path(), sel.Sel.Name)
+			}
+			return true
+		})
+	}
+	// A network name must be a constant: tcp or udp.
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			var id *ast.Ident
+			switch fun := call.Fun.(type) {
+			case *ast.SelectorExpr:
+				id = fun.Sel
+			case *ast.Ident:
+				id = fun
+			default:
+				return true
+			}
+			obj := info.Uses[id]
+			if obj == nil || obj.Pkg() == nil {
+				return true
+			}
+			name := obj.Pkg().Path() + "." + memberName(obj)
+			arg, ok := networked[name]
+			if !ok || arg >= len(call.Args) {
+				return true
+			}
+			tv := info.Types[call.Args[arg]]
+			if tv.Value == nil || tv.Value.Kind() != constant.String || !networks[constant.StringVal(tv.Value)] {
+				p := fset.Position(call.Args[arg].Pos())
+				findings = append(findings, Finding{rel(p.Filename), p.Line, "network",
+					fmt.Sprintf("the network of %s must be a constant, \"tcp\" or \"udp\": a Unix socket is a file, and a solution writes none", name)})
 			}
 			return true
 		})

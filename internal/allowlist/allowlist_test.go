@@ -56,6 +56,10 @@ func TestEscapeHatchesAreRefused(t *testing.T) {
 		"heapdump":   {"import \"runtime/debug\"\nfunc F() { debug.WriteHeapDump(3) }\n", "call", "WriteHeapDump"},
 		"racehook":   {"import \"runtime\"\nfunc F(x *int) { runtime.RaceAcquire(nil) }\n", "call", "RaceAcquire"},
 		"connfile":   {"import \"net\"\nfunc F(c *net.TCPConn) { c.File() }\n", "call", ".File is not"},
+		"unixsocket": {"import \"net\"\nfunc F(n string) { net.Listen(n, \"/home/x/.config/go/env\") }\n", "network", "constant"},
+		"unixconst":  {"import (\"context\"; \"net\")\nfunc F(lc net.ListenConfig) { lc.Listen(context.Background(), \"unix\", \"/tmp/x\") }\n", "network", "constant"},
+		"stderr":     {"import \"os\"\nvar _ = os.Stderr\n", "call", "os.Stderr"},
+		"logwriter":  {"import \"log\"\nvar _ = log.Writer()\n", "call", "log.Writer"},
 		"embedded":   {"import \"net\"\ntype T struct{ *net.TCPConn }\nfunc F(t T) { t.SyscallConn() }\n", "call", "SyscallConn"},
 	}
 	for name, c := range cases {

@@ -100,13 +100,13 @@ func TestEachMisbehaviourIsGradedPreciselyAndTheRestStillScores(t *testing.T) {
 				assert.Zero(t, l.Score)
 				all := strings.Join(l.Refused, "\n")
 				for _, what := range []string{
-					`work.go:5: import: package "flag"`, "work.go:18: call: os.WriteFile", "work.go:18: call: os.Getenv",
-					"work.go:19: call: runtime.RaceAcquire", "work.go:20: call: reflect.Value.MethodByName",
-					"work.go:20: call: reflect.Value.Call",
+					`work.go:5: import: package "flag"`, "work.go:21: call: os.WriteFile", "work.go:21: call: os.Getenv",
+					"work.go:22: call: runtime.RaceAcquire", "work.go:23: call: reflect.Value.MethodByName",
+					"work.go:23: call: reflect.Value.Call", "work.go:24: call: log.Writer", "work.go:26: network:",
 				} {
 					assert.Contains(t, all, what)
 				}
-				assert.Contains(t, l.BuildError, "solutions/fxrefused/work.go:19: call: runtime.RaceAcquire")
+				assert.Contains(t, l.BuildError, "solutions/fxrefused/work.go:22: call: runtime.RaceAcquire")
 				return
 			case "exitinit":
 				assert.Equal(t, grader.LessonNoStart, l.Status)

@@ -2,7 +2,7 @@
 package fxchatty
 
 import (
-	"os"
+	"fmt"
 	"strings"
 )
 
@@ -11,9 +11,9 @@ import (
 // so while the package loads, outside any spec's budget.
 func init() {
 	line := `@@autoroute:end {"seq":2,"spec":"work misbehaves","state":"passed"}`
-	chunk := []byte(strings.Repeat(line+strings.Repeat(" ", 1023-len(line))+"\n", 1024)) // 1 MiB of 1 KiB lines
+	chunk := strings.Repeat(line+strings.Repeat(" ", 1023-len(line))+"\n", 1024) // 1 MiB of 1 KiB lines
 	for range 12 {
-		os.Stdout.Write(chunk)
+		fmt.Print(chunk)
 	}
 }
 

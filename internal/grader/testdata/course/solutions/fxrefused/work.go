@@ -3,6 +3,9 @@ package fxrefused
 
 import (
 	"flag"
+	"io"
+	"log"
+	"net"
 	"os"
 	"reflect"
 	"runtime"
@@ -18,4 +21,7 @@ func Misbehave() {
 	_ = os.WriteFile(os.Getenv("HOME")+"/.config/go/env", []byte("GOFLAGS=-overlay=/tmp/o.json\n"), 0o644)
 	runtime.RaceAcquire(nil)
 	reflect.ValueOf(Answer).MethodByName("SpecReport").Call(nil)
+	log.Writer().(io.Closer).Close()
+	network := "unix"
+	net.Listen(network, os.Getenv("HOME")+"/.cache/go-build/x")
 }

@@ -12,7 +12,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"autoroute/fakes/clock"
 	"autoroute/internal/harness"
 	"autoroute/solutions/task"
 )
@@ -53,7 +52,7 @@ func (r *failingReader) Read(p []byte) (int, error) {
 
 var _ = Describe("capture", Label("capture"), func() {
 	It("runs a task per chunk, all at once", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		chunks := startChunks(ctx, `"aaaabbbbcc"`, strings.NewReader("aaaabbbbcc"), 4, func(ctx context.Context, chunk []byte) (string, error) {
 			pause(ctx, clk, time.Second)
 			return strings.ToUpper(string(chunk)), nil
@@ -70,7 +69,7 @@ var _ = Describe("capture", Label("capture"), func() {
 	}, harness.Timeout)
 
 	It("gives every task its own chunk, though every read reuses one buffer", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		// Each task looks at its chunk only after its second on the clock,
 		// so after every read was made.
 		chunks := startChunks(ctx, `"aaaabbbbcc"`, strings.NewReader("aaaabbbbcc"), 4, func(ctx context.Context, chunk []byte) (string, error) {
@@ -91,7 +90,7 @@ var _ = Describe("capture", Label("capture"), func() {
 	}, harness.Timeout)
 
 	It("returns the results in chunk order, collected without a data race", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		const input = "aaaabbbbccccddddeeeeffffgggghhhh"
 		// The later the chunk, the shorter its trip: the tasks finish in
 		// the reverse of chunk order, h first and a last.
@@ -115,7 +114,7 @@ var _ = Describe("capture", Label("capture"), func() {
 	}, harness.Timeout)
 
 	It("returns the error of the first failing chunk, once every task has ended", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		errB, errD := errors.New("chunk b is broken"), errors.New("chunk d is broken")
 		// Written by c's task as its last step, read by the spec without a
 		// lock once Chunks has returned: only safe if Chunks waited for it.

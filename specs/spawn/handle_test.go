@@ -8,7 +8,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"autoroute/fakes/clock"
 	"autoroute/internal/harness"
 	"autoroute/solutions/task"
 )
@@ -41,7 +40,7 @@ var _ = Describe("handle", Label("handle"), func() {
 		// data race); which one depends on scheduling, and each round is
 		// another chance to see it.
 		for range 3 {
-			clk := clock.NewFake()
+			clk := harness.NewClock()
 			h := spawn(ctx, func(ctx context.Context) (int, error) {
 				pause(ctx, clk, time.Second)
 				return 42, nil
@@ -86,7 +85,7 @@ var _ = Describe("handle", Label("handle"), func() {
 	}, harness.Timeout)
 
 	It("Join can be called again, and from several goroutines at once, with the same result", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		h := spawn(ctx, func(ctx context.Context) (string, error) {
 			pause(ctx, clk, time.Second)
 			return "arrived", nil

@@ -90,7 +90,7 @@ func (w *waiter) task(ctx context.Context) (string, error) {
 
 var _ = Describe("joinset", Label("joinset"), func() {
 	It("JoinNext returns the tasks in the order they finish, not the order they were spawned", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		s := newSet[string](ctx, 0)
 		for _, car := range []struct {
 			name string
@@ -174,7 +174,7 @@ var _ = Describe("joinset", Label("joinset"), func() {
 	}, harness.Timeout)
 
 	It("Shutdown aborts every task and returns only once they have all ended", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		s := newSet[int](ctx, 0)
 		started := make(chan struct{}, 3)
 		// Written by each task as its very last step, and read by the spec
@@ -253,7 +253,7 @@ var _ = Describe("joinset", Label("joinset"), func() {
 	}, harness.Timeout)
 
 	It("with a limit, runs at most limit tasks at once, each as soon as a slot frees", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		s := newSet[int](ctx, 2)
 		var mu sync.Mutex
 		startedAt := map[int]time.Duration{}
@@ -417,6 +417,28 @@ var _ = Describe("joinset", Label("joinset"), func() {
 				"every one of them reads and writes it under the set's lock (run with -race). %s",
 			spawners*each, len(t.seen), t.cancelled, harness.See("joinset"))
 		Expect(joinNext(ctx, s, "Every task was joined.").err).To(MatchError(task.ErrEmpty))
+	}, harness.Timeout)
+
+
+	It("a limit of 0 or less means no limit: TrySpawn never refuses, and every task runs at once", func(ctx SpecContext) {
+		for _, limit := range []int{0, -1} {
+			s := newSet[string](ctx, limit)
+			waiters := make([]*waiter, 5)
+			for i := range waiters {
+				waiters[i] = newWaiter(fmt.Sprint(i))
+				Expect(trySpawn(ctx, s, waiters[i].task)).To(BeTrue(),
+					"NewSet(%d): TrySpawn refused task #%d while %d ran. A limit of 0 or less means no limit. %s", limit, i+1, i, harness.See("joinset"))
+			}
+			for _, w := range waiters {
+				harness.Receive(ctx, w.started, fmt.Sprintf("task %s of NewSet(%d) to start while the others run", w.name, limit), harness.See("joinset"))
+			}
+			for _, w := range waiters {
+				close(w.release)
+			}
+			for range waiters {
+				Expect(joinNext(ctx, s, "Every task was released.").err).NotTo(HaveOccurred())
+			}
+		}
 	}, harness.Timeout)
 
 })

@@ -9,14 +9,13 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"autoroute/fakes/clock"
 	"autoroute/internal/harness"
 	"autoroute/solutions/task"
 )
 
 var _ = Describe("seed", Label("seed"), func() {
 	It("runs the task on a goroutine of its own, which waits one second on the clock", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		var out harness.Buffer
 		seed := harness.Go("task.Seed(ctx, clk, &out)", func() error { return task.Seed(ctx, clk, &out) })
 
@@ -35,7 +34,7 @@ var _ = Describe("seed", Label("seed"), func() {
 	}, harness.Timeout)
 
 	It("waits for its task: returns only once the task has written, one second later", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		// A plain bytes.Buffer, which is not safe for concurrent use: the
 		// spec reads it once Seed has returned, which is safe only if Seed
 		// waited for the task that writes it.
@@ -57,7 +56,7 @@ var _ = Describe("seed", Label("seed"), func() {
 	}, harness.Timeout)
 
 	It("returns the context's error when cancelled during the wait, and the task writes nothing", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		var out harness.Buffer
 		seedCtx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -77,7 +76,7 @@ var _ = Describe("seed", Label("seed"), func() {
 	}, harness.Timeout)
 
 	It("returns the writer's error", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		broken := errors.New("disk full")
 		seed := harness.Go("task.Seed(ctx, clk, failingWriter)", func() error {
 			return task.Seed(ctx, clk, failingWriter{broken})

@@ -419,7 +419,6 @@ var _ = Describe("joinset", Label("joinset"), func() {
 		Expect(joinNext(ctx, s, "Every task was joined.").err).To(MatchError(task.ErrEmpty))
 	}, harness.Timeout)
 
-
 	It("a limit of 0 or less means no limit: TrySpawn never refuses, and every task runs at once", func(ctx SpecContext) {
 		for _, limit := range []int{0, -1} {
 			s := newSet[string](ctx, limit)

@@ -312,6 +312,9 @@ func (t trial) run(ctx context.Context, file string, content []byte) Outcome {
 	default:
 		out.Status = Killed
 		out.KilledBy = firstFailure(report)
+		if out.KilledBy == "" && strings.Contains(string(output), "WARNING: DATA RACE") {
+			out.KilledBy = "the race detector (a data race)"
+		}
 		if out.KilledBy == "" {
 			var exit *exec.ExitError
 			if errors.As(err, &exit) {

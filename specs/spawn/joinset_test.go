@@ -440,4 +440,31 @@ var _ = Describe("joinset", Label("joinset"), func() {
 		}
 	}, harness.Timeout)
 
+	It("a task's context is derived from the one given to Spawn or TrySpawn: it ends when that one ends", func(ctx SpecContext) {
+		s := newSet[string](ctx, 2)
+		spawnCtx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		ended := make(chan string, 2)
+		task := func(name string) func(context.Context) (string, error) {
+			return func(taskCtx context.Context) (string, error) {
+				<-taskCtx.Done()
+				ended <- name
+				return name, taskCtx.Err()
+			}
+		}
+		Expect(harness.Go("set.Spawn(ctx, f)", func() error { return s.Spawn(spawnCtx, task("Spawn")) }).Wait(ctx)).To(Succeed())
+		Expect(trySpawn(spawnCtx, s, task("TrySpawn"))).To(BeTrue())
+		cancel()
+		for range 2 {
+			harness.Receive(ctx, ended, "both tasks' contexts to end once the context given to Spawn and TrySpawn was cancelled",
+				"Start the set's task with the context the caller passed, so that it ends when the caller's does. "+harness.See("joinset"))
+		}
+		for range 2 {
+			got := joinNext(ctx, s, "Both tasks returned.")
+			Expect(got.err).To(MatchError(context.Canceled),
+				"The task was not aborted: its caller's context ended, and the task returned that context's error, "+
+					"which JoinNext should give as the task's own. %s", harness.See("joinset"))
+		}
+	}, harness.Timeout)
+
 })

@@ -223,4 +223,30 @@ var _ = Describe("race", Label("race"), func() {
 		Expect(running).To(BeEmpty(), "Race returned while functions %v were still running: it should stop them and "+
 			"wait until they have returned. %s", running, harness.See("race"))
 	}, harness.Timeout)
+
+	It("returns the context's error when the context ends, even when the functions report their stop in words of their own", func(ctx SpecContext) {
+		raceCtx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		started := make(chan string, 2)
+		stopper := func(name string) func(context.Context) (string, error) {
+			return func(ctx context.Context) (string, error) {
+				started <- name
+				<-ctx.Done()
+				return "", errors.New(name + ": asked to stop, stopped") // does not wrap ctx.Err()
+			}
+		}
+		c := harness.Go("choose.Race(ctx, a, b)", func() raceResult {
+			v, err := choose.Race(raceCtx, stopper("a"), stopper("b"))
+			return raceResult{v, err}
+		})
+		for range 2 {
+			receiveWhile(ctx, c, started, "a function to be called", "Race should call every function at once. "+harness.See("race"))
+		}
+		cancel()
+		got := c.Wait(ctx)
+		Expect(got.err).To(MatchError(context.Canceled),
+			"The spec cancelled Race's context while both functions ran; they stopped, each with an error of its own "+
+				"that does not wrap the context's. Race should return ctx.Err(), context.Canceled: the caller's news is "+
+				"that its context ended, not that every function failed. It returned (%q, %v). %s", got.value, got.err, harness.See("race"))
+	}, harness.Timeout)
 })

@@ -329,4 +329,24 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 				"that did not time out leaves one behind. %s", way.what, clk, harness.See("timeouts"))
 		}
 	}, harness.Timeout)
+
+	It("Debounce drops a value nobody has read yet when the context ends: it does not wait for a reader", func(ctx SpecContext) {
+		const quiet = 100 * time.Millisecond
+		clk := harness.NewClock()
+		in := make(chan int)
+		dctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		out := callDebounce(dctx, clk, quiet, in)
+		send(ctx, in, 7, "7 to Debounce", harness.See("timeouts"))
+		timerDue(ctx, clk, clock.Epoch.Add(quiet), "When a value comes, Debounce should arm a timer of the quiet period on the clock it was given. "+harness.See("timeouts"))
+		clk.Advance(quiet)
+		settle(ctx, "The quiet period was over: Debounce should be offering 7 on its channel, which nobody read. "+harness.See("timeouts"))
+		cancel()
+		settle(ctx, "The spec cancelled Debounce's context while it offered 7 to nobody. "+harness.See("timeouts"))
+		v, ok := receive(ctx, out, "Debounce's channel to be closed once its context ended",
+			"When the context ends, Debounce should stop and close its channel. "+harness.See("timeouts"))
+		Expect(ok).To(BeFalse(), "Debounce was offering %d to nobody when its context ended, and it was still offering it "+
+			"afterwards: the spec, reading then, got it. A send to a reader that never comes blocks forever unless "+
+			"it sits in a select with ctx.Done(). %s", v, harness.See("timeouts"))
+	}, harness.Timeout)
 })

@@ -62,5 +62,10 @@ func Race[T any](ctx context.Context, fns ...func(context.Context) (T, error)) (
 		}
 	}
 	stop()
+	if err := ctx.Err(); err != nil {
+		// The functions failed because ctx ended (they may say so in words
+		// of their own): the caller's news is that its context ended.
+		return zero, err
+	}
 	return zero, errors.Join(errs...)
 }

@@ -96,7 +96,7 @@ func DeferCleanup(fn func(ctx context.Context)) {
 	ginkgo.DeferCleanup(func(ctx ginkgo.SpecContext) {
 		startNode()
 		fn(ctx)
-	}, ginkgo.NodeTimeout(Budget+time.Second)) // teach.go's guard gives up first, at Budget+Budget/4
+	}, ginkgo.NodeTimeout(Budget+time.Second)) // teach.go's guard says where code is stuck first, at Budget+Budget/4
 }
 
 // RunSuite runs a lesson's suite from its TestXxx function. readme is the
@@ -142,8 +142,8 @@ func setup(readme string) {
 				diagnose(ReasonLeak)
 				ginkgo.Fail(message, callerSkip...)
 			})
-			// The goroutine that runs this check's node waits for it (teach.go's guard).
-			ignoring := []any{snapshot, gleak.IgnoringTopFunction("autoroute/internal/harness/guard.Run")}
+			// This check's own node is watched (teach.go's guard).
+			ignoring := []any{snapshot, gleak.IgnoringCreator("autoroute/internal/harness/guard.Watch")}
 			if pkg := tolerated.Load(); pkg != nil {
 				ignoring = append(ignoring, gleak.IgnoringCreator(*pkg+"..."))
 			}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"time"
@@ -110,6 +111,9 @@ func failStuck(message string) {
 	ginkgo.Fail(withSection(strings.TrimRight(message, "\n") + "\n\n" + stuck))
 }
 
+// bareTimeout is how Ginkgo words a timeout of its own.
+var bareTimeout = regexp.MustCompile(`^A (spec|node|suite|grace period) timeout occurred`)
+
 // Explain is the message a learner reads for a finished spec: its failure
 // message, where the learner's code was stuck if the spec gave up waiting
 // for it and the message does not say, and the section to read if the
@@ -122,13 +126,22 @@ func Explain(r types.SpecReport) string {
 		}
 		message = "The spec ended as " + r.State.String() + "."
 	}
-	if !strings.Contains(message, stuckHeading) {
-		for _, e := range r.ReportEntries {
-			if e.Name == stuckEntry {
-				message = strings.TrimRight(message, "\n") + "\n\n" + e.StringRepresentation()
-				break
-			}
+	if r.State == types.SpecStatePanicked && r.Failure.ForwardedPanic != "" && !strings.Contains(message, r.Failure.ForwardedPanic) {
+		message = fmt.Sprintf("The spec panicked: %s\n\n%s", r.Failure.ForwardedPanic, learnerFrames(r.Failure.Location.FullStackTrace))
+	}
+	for _, e := range r.ReportEntries {
+		if e.Name != stuckEntry {
+			continue
 		}
+		stuck := e.StringRepresentation()
+		switch {
+		case bareTimeout.MatchString(message):
+			// Ginkgo's own words say nothing of the learner's code.
+			message = stuck + "\n(Ginkgo: " + message + ")"
+		case !strings.Contains(message, stuckHeading):
+			message = strings.TrimRight(message, "\n") + "\n\n" + stuck
+		}
+		break
 	}
 	if !hasSection(message) && len(r.Labels()) > 0 {
 		message = strings.TrimRight(message, "\n") + "\n" + See(r.Labels()[0])
@@ -147,13 +160,13 @@ func relative(message string) string {
 	return strings.ReplaceAll(message, filepath.ToSlash(root)+"/", "")
 }
 
-// guardNodes runs every node of the suite (setup, spec, cleanup) on a
-// goroutine of its own, under a deadline that comes before Ginkgo's own
-// timeouts: a step blocked outside the harness's waits then fails saying
-// where the learner's code is stuck, never with Ginkgo's bare "A spec
-// timeout occurred", and a step with no context at all cannot hang the
-// suite. A panic in a step becomes a failure that shows the learner's
-// frames.
+// guardNodes watches every node of the suite (setup, spec, cleanup): if
+// one is still running past the harness's budget (it blocks outside the
+// harness's waits, where nothing gives up for it), the watch records,
+// before Ginkgo's own timeout, where the learner's code is stuck; and a
+// node that fails late (a spec's own wait ran out) records it too. Explain
+// then puts those words in place of Ginkgo's bare "A spec timeout
+// occurred". The node itself runs on Ginkgo's goroutine, as always.
 func guardNodes() types.AroundNodeDecorator {
 	return ginkgo.AroundNode(func(ctx context.Context, body func(context.Context)) {
 		began := time.Now()
@@ -165,35 +178,37 @@ func guardNodes() types.AroundNodeDecorator {
 				deadline = end
 			}
 		}
-		outcome := guard.Run(ctx, body, deadline, Budget/4, func(step int) {
-			recordStuck(time.Since(began), step)
-		})
-		switch {
-		case outcome.Abandoned, outcome.Returned:
-			return
-		case outcome.Panic != nil:
-			if _, framework := outcome.Panic.(types.GinkgoError); framework {
-				// Fail, Skip or AbortSuite: Ginkgo has the failure. If
-				// the step failed late, the learner's code is probably
-				// stuck: say where, while it still is.
-				if time.Since(began) >= Budget/2 {
-					if stuck := stuckNow(); stuck != "" {
-						ginkgo.AddReportEntry(stuckEntry, stuck, ginkgo.ReportEntryVisibilityFailureOrVerbose)
-					}
+		step := guard.Goroutine()
+		stop := guard.Watch(deadline, func() { recordStuck(time.Since(began), step) })
+		finished := false
+		defer func() {
+			stop()
+			if !finished && time.Since(began) >= Budget/2 && !hasEntry(stuckEntry) {
+				// The node failed (or panicked) late: learner code is
+				// probably stuck, and still is. No recover here: Ginkgo
+				// sees the panic as it was.
+				if stuck := stuckNow(); stuck != "" {
+					ginkgo.AddReportEntry(stuckEntry, stuck, ginkgo.ReportEntryVisibilityFailureOrVerbose)
 				}
-				return
 			}
-			diagnose(ReasonPanic)
-			ginkgo.Fail(withSection(fmt.Sprintf("The spec panicked: %v\n\n%s", outcome.Panic, learnerFrames(outcome.Stack))))
-		case outcome.Goexit:
-			ginkgo.Fail(withSection("The spec stopped early: something it called ended its goroutine (runtime.Goexit, " +
-				"t.FailNow or t.SkipNow), which a Ginkgo spec cannot do."))
-		}
+		}()
+		body(ctx)
+		finished = true
 	})
 }
 
-// recordStuck fails the running step, from outside it, because it has run
-// past every wait's budget.
+// hasEntry reports whether the running spec has a report entry named name.
+func hasEntry(name string) bool {
+	for _, e := range ginkgo.CurrentSpecReport().ReportEntries {
+		if e.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// recordStuck records, for the node running on goroutine step, that it has
+// run past every wait's budget, and where the learner's code is stuck.
 func recordStuck(after time.Duration, step int) {
 	message := fmt.Sprintf("The spec was still running %v after this step began, though each of its waits gives up "+
 		"after %v: something blocks outside those waits and does not heed the spec's context (a call of yours made "+
@@ -216,9 +231,5 @@ func recordStuck(after time.Duration, step int) {
 	if stuck != "" {
 		message += "\n\n" + stuck
 	}
-	func() {
-		defer func() { _ = recover() }() // Fail records the failure, then panics to stop the caller: we are not the step
-		diagnose(ReasonTimeout)
-		ginkgo.Fail(withSection(message))
-	}()
+	ginkgo.AddReportEntry(stuckEntry, message, ginkgo.ReportEntryVisibilityFailureOrVerbose)
 }

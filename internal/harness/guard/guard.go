@@ -1,80 +1,46 @@
-// Package guard runs one step of a spec on a goroutine of its own, so that
-// the step's caller can give up on it at a deadline of its choosing, say
-// why, and move on: a step blocked outside the spec's own waits then ends
-// in a failure that explains itself rather than in the test framework's
-// terse timeout, or in a suite that never ends.
+// Package guard watches one step of a spec: past a deadline of the
+// caller's choosing, and before the test framework's own timeout cuts the
+// step short with a terse message, it calls the caller back, so that the
+// caller can record where the learner's code is stuck while it still is.
 //
-// It is a package of its own so that the goroutines it starts are easy to
-// tell from the harness's and the learner's (their creator is
-// autoroute/internal/harness/guard.Run).
+// The step itself runs where it always does, on the framework's goroutine:
+// only the watch runs on a goroutine of its own. It is a package of its own
+// so that those goroutines are easy to tell from the harness's and the
+// learner's (their creator is autoroute/internal/harness/guard.Watch).
 package guard
 
 import (
-	"context"
 	"runtime"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// Outcome is how a step ended.
-type Outcome struct {
-	Returned  bool   // the step returned normally
-	Panic     any    // what it panicked with, if it panicked
-	Stack     string // the stack where it panicked
-	Goexit    bool   // it called runtime.Goexit
-	Abandoned bool   // it was still running at the deadline
-	Goroutine int    // the goroutine it ran on
-}
-
-// Run runs step on a goroutine of its own and waits until it ends or until
-// deadline. At the deadline it calls stuck (with the step's goroutine),
-// cancels the step's context, and waits up to grace more for the step to
-// end; a step still running then is abandoned.
-func Run(ctx context.Context, step func(context.Context), deadline time.Time, grace time.Duration, stuck func(goroutine int)) Outcome {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	ended := make(chan Outcome, 1)
-	started := make(chan int, 1)
+// Watch calls fire once deadline has passed, unless stop is called first.
+// stop returns only once the watch is over: fire has returned, or will
+// never be called.
+func Watch(deadline time.Time, fire func()) (stop func()) {
+	stopped := make(chan struct{})
+	over := make(chan struct{})
 	go func() {
-		o := Outcome{Goroutine: currentGoroutine()}
-		started <- o.Goroutine
-		finished := false
-		defer func() {
-			if r := recover(); r != nil {
-				o.Panic, o.Stack = r, string(debug.Stack())
-			} else if !finished {
-				o.Goexit = true
-			}
-			o.Returned = finished
-			ended <- o
-		}()
-		step(ctx)
-		finished = true
+		defer close(over)
+		timer := time.NewTimer(time.Until(deadline))
+		defer timer.Stop()
+		select {
+		case <-stopped:
+		case <-timer.C:
+			fire()
+		}
 	}()
-	id := <-started
-	timer := time.NewTimer(time.Until(deadline))
-	defer timer.Stop()
-	select {
-	case o := <-ended:
-		return o
-	case <-timer.C:
-	}
-	stuck(id)
-	cancel()
-	select {
-	case o := <-ended:
-		o.Abandoned = true
-		return o
-	case <-time.After(grace):
-		return Outcome{Abandoned: true, Goroutine: id}
+	return func() {
+		close(stopped)
+		<-over
 	}
 }
 
-// currentGoroutine is the number of the calling goroutine, as stack dumps
-// show it.
-func currentGoroutine() int {
+// Goroutine is the number of the calling goroutine, as stack dumps show
+// it.
+func Goroutine() int {
 	var buf [64]byte
 	n := runtime.Stack(buf[:], false)
 	field := strings.Fields(strings.TrimPrefix(string(buf[:n]), "goroutine "))

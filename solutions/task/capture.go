@@ -8,9 +8,10 @@ import (
 // Chunks reads r in chunks of size bytes (the last one may be shorter) and
 // runs work on each chunk in a task of its own, all at once. It returns
 // the results in chunk order; or the error of the first chunk, in chunk
-// order, whose task failed; or the read error if r fails. Either way
-// Chunks returns only once every task it spawned has ended: it aborts
-// those whose result is no longer needed, and waits for them.
+// order, whose task failed; or the read error if r fails; or an error,
+// running nothing, if size is 0 or less. Either way Chunks returns only
+// once every task it spawned has ended: it aborts those whose result is no
+// longer needed, and waits for them.
 //
 // Read every chunk into the same buffer, as a server's read loop does
 // (io.ReadFull fills it). A closure captures variables, not values, and

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -169,4 +170,39 @@ var _ = Describe("capture", Label("capture"), func() {
 		Expect(ended).To(ConsistOf("aaaa", "bbbb"),
 			"Chunks returned before the tasks it had spawned ended: abort them, and wait for each. %s", harness.See("capture"))
 	}, harness.Timeout)
+
+	It("refuses a chunk size of 0 or less with an error, and runs no work", func(ctx SpecContext) {
+		for _, size := range []int{0, -4} {
+			var calls atomic.Int32
+			got := returned(ctx, startChunks(ctx, `"abc"`, strings.NewReader("abc"), size, func(context.Context, []byte) (string, error) {
+				calls.Add(1)
+				return "", nil
+			}), "task.Chunks to return with a chunk size of "+strconv.Itoa(size),
+				"A chunk size of 0 or less cannot make progress: a read into an empty buffer reads nothing, for ever. "+harness.See("capture"))
+			Expect(got.err).To(HaveOccurred(), "Chunks with a chunk size of %d should return an error: only a positive size makes chunks. %s", size, harness.See("capture"))
+			Expect(got.results).To(BeNil())
+			Expect(calls.Load()).To(BeZero(), "Chunks with a chunk size of %d ran work anyway.", size)
+		}
+	}, harness.Timeout)
+
+	It("derives every task's context from its own: cancelling Chunks' context cancels the work", func(ctx SpecContext) {
+		chunksCtx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		started := make(chan struct{}, 2)
+		chunks := startChunks(chunksCtx, `"aaaabbbb"`, strings.NewReader("aaaabbbb"), 4, func(taskCtx context.Context, chunk []byte) (string, error) {
+			started <- struct{}{}
+			<-taskCtx.Done()
+			return "", taskCtx.Err()
+		})
+		for range 2 {
+			harness.Receive(ctx, started, "both chunks' tasks to start", harness.See("capture"))
+		}
+		cancel()
+		got := returned(ctx, chunks, "task.Chunks to return once the spec cancelled its context",
+			"Each task's work waits for its context: spawn the tasks with Chunks' own context, so that they end with it. "+harness.See("capture"))
+		Expect(got.err).To(MatchError(context.Canceled),
+			"The spec cancelled Chunks' context; the first chunk's work returned its context's error, which Chunks should return. %s",
+			harness.See("capture"))
+	}, harness.Timeout)
+
 })

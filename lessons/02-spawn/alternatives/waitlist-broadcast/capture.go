@@ -11,7 +11,8 @@ import (
 // Chunks reads r in chunks of size bytes (the last one may be shorter) and
 // runs work on each chunk in a task of its own, all at once. It returns the
 // results in chunk order; or the error of the first chunk, in chunk order,
-// whose task failed; or the read error if r fails. Either way it returns
+// whose task failed; or the read error if r fails; or an error, running
+// nothing, if size is 0 or less. Either way it returns
 // only once every task it spawned has ended.
 //
 // This design fills the buffer with plain Reads, clones each chunk for its

@@ -37,7 +37,9 @@ func gradeFixtures(t *testing.T, pristine grader.Sums, ids ...string) *grader.Re
 		require.NoError(t, err)
 		lessons = append(lessons, l)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	// A safety net only: fourteen lessons, each built twice under -race, on
+	// a machine that may be busy.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 	report, err := grader.Grade(ctx, grader.Options{
 		Root: fixtures, Course: c, Lessons: lessons, Solution: runner.Learner, Pristine: pristine, Budget: time.Minute,

@@ -209,6 +209,35 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 
+	// The pristine suite, which lists the specs to expect, builds (and
+	// links, mostly on one core) while the learner's does.
+	type listing struct {
+		specs      []Spec
+		startError string
+		err        error
+	}
+	pristine := make(chan listing, 1)
+	pristineCtx, stopPristine := context.WithCancel(ctx)
+	if untrusted {
+		go func() {
+			var l listing
+			l.specs, l.startError, l.err = pristineSpecs(pristineCtx, opts, tmp)
+			pristine <- l
+		}()
+	}
+	waitPristine := func() listing {
+		if !untrusted {
+			return listing{}
+		}
+		l := <-pristine
+		untrusted = false // received once
+		return l
+	}
+	defer func() { // tmp is removed only once the pristine build is done with it
+		stopPristine()
+		waitPristine()
+	}()
+
 	binary, release, err := binaryFor(opts, tmp, "")
 	if err != nil {
 		return nil, err
@@ -229,19 +258,19 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	var specs []Spec
 	var first *process
-	if untrusted {
+	if opts.Solution == Learner {
 		// The specs to expect come from the suite built with the pristine
 		// stubs: nothing the learner's process does can add, hide or
 		// rename one.
-		var startError string
-		specs, startError, err = pristineSpecs(ctx, opts, tmp)
-		if err != nil {
-			return nil, err
+		l := waitPristine()
+		if l.err != nil {
+			return nil, l.err
 		}
-		if startError != "" {
-			result.StartError = startError
+		if l.startError != "" {
+			result.StartError = l.startError
 			return done(result)
 		}
+		specs = l.specs
 	} else {
 		// Trusted code (a reference, a mistake): the first run also reports
 		// the suite's specs, which saves a process in the common case;

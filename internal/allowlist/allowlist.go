@@ -87,7 +87,7 @@ func Check(ctx context.Context, opts Options) ([]Finding, error) {
 	}
 	entries, err := os.ReadDir(opts.Dir)
 	if err != nil {
-		return nil, err
+		return nil, nil // no package to check: the build says what is missing
 	}
 	var findings []Finding
 	fset := token.NewFileSet()
@@ -224,7 +224,13 @@ func typed(ctx context.Context, opts Options, fset *token.FileSet, files []*ast.
 	}
 	exports, err := exportData(ctx, opts, imports)
 	if err != nil {
-		return nil, err
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		// The imports do not load (a package that does not exist, say):
+		// nothing is built, and go's own words say why.
+		p := fset.Position(files[0].Package)
+		return []Finding{{rel(p.Filename), p.Line, "import", "the package's imports do not load: " + err.Error()}}, nil
 	}
 	conf := types.Config{
 		Importer: importer.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {

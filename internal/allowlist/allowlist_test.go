@@ -60,6 +60,7 @@ func TestEscapeHatchesAreRefused(t *testing.T) {
 		"unixconst":  {"import (\"context\"; \"net\")\nfunc F(lc net.ListenConfig) { lc.Listen(context.Background(), \"unix\", \"/tmp/x\") }\n", "network", "constant"},
 		"stderr":     {"import \"os\"\nvar _ = os.Stderr\n", "call", "os.Stderr"},
 		"logwriter":  {"import \"log\"\nvar _ = log.Writer()\n", "call", "log.Writer"},
+		"missing":    {"import \"autoroute/fakes/nothere\"\nvar _ = nothere.X\n", "import", "do not load"},
 		"embedded":   {"import \"net\"\ntype T struct{ *net.TCPConn }\nfunc F(t T) { t.SyscallConn() }\n", "call", "SyscallConn"},
 	}
 	for name, c := range cases {

@@ -103,6 +103,11 @@ func Check(ctx context.Context, opts Options) ([]Finding, error) {
 				fmt.Sprintf("%s is a symbolic link: a solution's files are its own, not links to others", name)})
 			continue
 		}
+		if name == "go.mod" || name == "go.work" {
+			findings = append(findings, Finding{rel(path), 1, "file",
+				fmt.Sprintf("%s makes the package a module of its own: a solution is a package of the course's module", name)})
+			continue
+		}
 		if slices.Contains(refusedExtensions, filepath.Ext(name)) {
 			findings = append(findings, Finding{rel(path), 1, "file",
 				fmt.Sprintf("%s is not Go: a solution is Go code only (no assembly, C or object files)", name)})

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -98,7 +99,7 @@ func overlayFor(opts Options, tmp string) (string, error) {
 		}
 		// A file the learner added has no counterpart: hide it.
 		entries, err := os.ReadDir(stubDir)
-		if err != nil {
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return "", fmt.Errorf("reading %s: %w", stubDir, err)
 		}
 		for _, e := range entries {
@@ -156,12 +157,18 @@ func pristineSpecs(ctx context.Context, opts Options, tmp string) ([]Spec, strin
 	if err != nil {
 		return nil, "", err
 	}
+	// Neither failure is the learner's code (it is not in this build), but
+	// it can be their checkout (an edited go.mod, specs, harness): the
+	// lesson did not start, and the tamper check names the files.
 	if out != "" {
-		return nil, "", fmt.Errorf("the %s suite does not build with the pristine stubs (the course itself is broken):\n%s", opts.Lesson.ID, out)
+		return nil, "The suite does not build even with the course's own stubs in place of your package, so its " +
+			"specs cannot be listed: something outside solutions/ differs from the course (see the files the " +
+			"grader calls tampered, if any).\n" + out, nil
 	}
 	specs, startError, err := list(ctx, pristine, binary, tmp)
 	if startError != "" {
-		return nil, "", fmt.Errorf("the %s suite does not list its specs with the pristine stubs (the course itself is broken): %s", opts.Lesson.ID, startError)
+		return nil, "The suite does not list its specs even with the course's own stubs in place of your package: " +
+			"something outside solutions/ differs from the course.\n" + startError, nil
 	}
 	return specs, "", err
 }

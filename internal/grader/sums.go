@@ -84,7 +84,10 @@ func ComputeSums(root string) (Sums, error) {
 func (s Sums) add(root, rel string) error {
 	data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
 	if err != nil {
-		return fmt.Errorf("hashing %s: %w", rel, err)
+		// A file that cannot be read (a dangling link, say) differs from
+		// the published one: it is reported, never a reason to stop.
+		s[rel] = "unreadable"
+		return nil
 	}
 	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
 	sum := sha256.Sum256(data)

@@ -223,9 +223,13 @@ func (g *generator) dropped(call *ast.CallExpr) string {
 		parts = append(parts, "_ = "+g.text(call.Fun))
 	}
 	for _, a := range call.Args {
-		if _, lit := a.(*ast.BasicLit); !lit {
-			parts = append(parts, "_ = "+g.text(a))
+		if _, lit := a.(*ast.BasicLit); lit {
+			continue
 		}
+		if id, ok := a.(*ast.Ident); ok && id.Name == "nil" {
+			continue
+		}
+		parts = append(parts, "_ = "+g.text(a))
 	}
 	if len(parts) == 0 {
 		return "{}"

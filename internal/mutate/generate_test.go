@@ -40,7 +40,7 @@ func TestEachOperatorMakesTheExpectedMutant(t *testing.T) {
 		{"box.go:(*Box).Add:drop-case:2", "case <-ctx.Done(): ...", "(case removed)", 29},
 		{"box.go:Wait:cap-plus:1", "make(chan bool, 1)", "make(chan bool, 2)", 35},
 		{"box.go:Wait:cap-zero:1", "make(chan bool, 1)", "make(chan bool, 0)", 35},
-		{"box.go:Wait:drop-call:1", "defer cancel()", "_ = cancel", 37},
+		{"box.go:Wait:drop-call:1", "defer cancel(nil)", "_ = cancel", 37},
 		{"box.go:Wait:drop-defer:1", "defer func() { ok <- true }()", "_ = func() { ok <- true }", 38},
 		{"box.go:Wait:background:1", "use(ctx)", "use(context.Background())", 39},
 		{"box.go:Wait:drop-return:1", "return err", "(return removed)", 40},

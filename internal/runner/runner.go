@@ -300,6 +300,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.BudgetPerSpec > 0 {
 		opts.Budget = min(opts.Budget, 30*time.Second+opts.BudgetPerSpec*time.Duration(len(specs)))
 	}
+	// No new process starts past the deadline: a suite that crashes or
+	// hangs again and again costs at most about three budgets, not one per spec.
+	deadline := time.Now().Add(2 * opts.Budget * time.Duration(len(seeds)))
 	for n, seed := range seeds {
 		run := make([]Spec, len(specs))
 		copy(run, specs)
@@ -307,7 +310,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		if n == 0 {
 			already = first
 		}
-		processes, startError, err := runAll(ctx, opts, binary, tmp, seed, run, already)
+		processes, startError, err := runAll(ctx, opts, binary, tmp, seed, run, already, deadline)
 		if err != nil {
 			return nil, err
 		}
@@ -332,7 +335,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 // that never started its specs (it died or hung while the package loaded,
 // or ran with a configuration other than the one asked for) is returned as
 // startError: the lesson did not start.
-func runAll(ctx context.Context, opts Options, binary, tmp string, seed int64, specs []Spec, already *process) (processes int, startError string, err error) {
+func runAll(ctx context.Context, opts Options, binary, tmp string, seed int64, specs []Spec, already *process, deadline time.Time) (processes int, startError string, err error) {
 	index := map[string]int{}
 	for i, s := range specs {
 		index[s.FullText] = i
@@ -342,6 +345,11 @@ func runAll(ctx context.Context, opts Options, binary, tmp string, seed int64, s
 	for len(done) < len(specs) {
 		if err := ctx.Err(); err != nil {
 			return processes, "", err
+		}
+		if processes > 0 && time.Now().After(deadline) {
+			notRun = fmt.Sprintf("The lesson's time ran out (twice its %v budget) before this spec ran: its test "+
+				"processes crashed or were interrupted again and again.", opts.Budget)
+			break
 		}
 		processes++
 		run := already

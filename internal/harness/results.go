@@ -117,5 +117,8 @@ func endOf(seq int, r ginkgo.SpecReport) wire.Ended {
 	return end
 }
 
+// maxMessage bounds the failure message sent for one spec.
+const maxMessage = 32 << 10
+
 // graded reports whether a grader reads this run's results.
 func graded() bool { return results.w != nil }

@@ -91,7 +91,7 @@ func expectRefused(ctx context.Context, pending *harness.Call[accepted], client 
 
 var _ = Describe("limits", Label("limits"), func() {
 	It("hands out at most n connections at once, and answers the next client 503 without reading its request", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		network := memnet.New(memnet.WithClock(clk))
 		ln := listen(network)
 		lim := limit(ctx, ln, 2, clk)
@@ -112,7 +112,7 @@ var _ = Describe("limits", Label("limits"), func() {
 	}, harness.Timeout)
 
 	It("frees a place when a connection closes, once however many times it is closed", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		network := memnet.New(memnet.WithClock(clk))
 		ln := listen(network)
 		lim := limit(ctx, ln, 1, clk)
@@ -131,7 +131,7 @@ var _ = Describe("limits", Label("limits"), func() {
 	}, harness.Timeout)
 
 	It("refuses on the accepting goroutine: a client that does not read holds it only until RefuseTimeout, and costs no goroutine", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		network := memnet.New(memnet.WithClock(clk), memnet.WithWindow(16)) // the 503 does not fit: it waits for a reader
 		ln := listen(network)
 		lim := limit(ctx, ln, 1, clk)
@@ -161,7 +161,7 @@ var _ = Describe("limits", Label("limits"), func() {
 
 	It("keeps its count under contention: connections closed twice, at once, while Accept hands out another", func(ctx SpecContext) {
 		const n = 8
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		network := memnet.New(memnet.WithClock(clk))
 		ln := listen(network)
 		lim := limit(ctx, ln, n, clk)
@@ -217,7 +217,7 @@ var _ = Describe("limits", Label("limits"), func() {
 	}, harness.Timeout)
 
 	It("passes the listener's errors through, and closes the listener it wraps", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		network := memnet.New(memnet.WithClock(clk))
 		ln := listen(network)
 		lim := limit(ctx, ln, 1, clk)

@@ -134,6 +134,38 @@ var _ = Describe("real-network", Label("real-network"), func() {
 			"Once ListenAndServe has returned, its port should refuse connections. %s", harness.See("real-network"))
 	}, harness.Timeout)
 
+	It("returns once Serve has stopped on its own, without waiting for its context", func(ctx SpecContext) {
+		s := server.New(server.Config{Handler: echo})
+		runCtx, cancel := context.WithCancel(context.Background())
+		DeferCleanup(cancel)
+		ready := make(chan net.Addr, 1)
+		call := harness.Go(`server.ListenAndServe(ctx, "127.0.0.1:0", s, time.Minute, ready)`, func() served {
+			report, err := server.ListenAndServe(runCtx, "127.0.0.1:0", s, time.Minute, func(addr net.Addr) { ready <- addr })
+			return served{report, err}
+		})
+		addr := awaitWhile(ctx, call, ready, "ListenAndServe to listen and call ready with its address")
+
+		// Someone else shuts the server down: its Serve returns ErrClosed,
+		// while ListenAndServe's context is still running.
+		stop := harness.Go("s.Shutdown(time.Minute), called by the spec", func() error {
+			_, err := s.Shutdown(time.Minute)
+			return err
+		})
+		Expect(stop.Wait(ctx)).To(Succeed(), "An idle server should shut down at once.")
+		harness.Receive(ctx, call.Done(), "ListenAndServe to return once its Serve had stopped, its context still running",
+			"Serve stopped on its own (here a Shutdown called by someone else): ListenAndServe should notice, "+
+				"not wait for a context that may never end. Wait for ctx.Done() and for Serve's result at once, in "+
+				"a select. "+harness.See("real-network"))
+		Expect(call.Wait(ctx).err).To(MatchError(server.ErrClosed), "ListenAndServe should return the error that "+
+			"stopped Serve: ErrClosed here. %s", harness.See("real-network"))
+		conn, err := net.DialTimeout("tcp", addr.String(), harness.Budget)
+		if err == nil {
+			conn.Close()
+		}
+		Expect(err).To(Or(MatchError(syscall.ECONNREFUSED), MatchError(syscall.ECONNRESET)),
+			"Once ListenAndServe has returned, its port should refuse connections. %s", harness.See("real-network"))
+	}, harness.Timeout)
+
 	It("returns the error when it cannot listen, without calling ready", func(ctx SpecContext) {
 		taken, err := net.Listen("tcp", "127.0.0.1:0")
 		Expect(err).NotTo(HaveOccurred())

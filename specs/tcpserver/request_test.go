@@ -213,6 +213,25 @@ var _ = Describe("request", Label("request"), func() {
 		}
 	}, harness.Timeout)
 
+	It("accepts every token character in a method and a header name, and nothing else", func(ctx SpecContext) {
+		// Every class of token character (RFC 9110, 5.6.2), its ends included:
+		// 0 and 9, A and Z, a and z, and the first and last of the others.
+		const name = "!#$%&'*+-.^_`|~09AZaz"
+		text := name + " /x HTTP/1.1\r\n" + name + ": v\r\n\r\n"
+		got := readString(ctx, text)
+		Expect(got.err).NotTo(HaveOccurred(), "ReadRequest on %s: every character of %q is a token character (digits, "+
+			"letters and !#$%%&'*+-.^_`|~), allowed in a method and in a header name; mind the ends of each range. %s",
+			quote(text), name, harness.See("request"))
+		Expect(got.req.Method).To(Equal(name))
+		Expect(got.req.Header.Get(name)).To(Equal("v"))
+		for _, c := range []string{"/", ":", "@", "[", "{", "\x7f", "\"", "(", ")", ",", ";", "<", "=", ">", "?", "\\", "]", "}"} {
+			text := "G" + c + "T / HTTP/1.1\r\n\r\n"
+			got := readString(ctx, text)
+			Expect(got.err).To(MatchError(server.ErrBadRequest), "ReadRequest on %s: %q is not a token character, "+
+				"so the method is malformed. Got %v. %s", quote(text), c, got.err, harness.See("request"))
+		}
+	}, harness.Timeout)
+
 	It("tells a client that hung up early from one that never came: io.EOF, or io.ErrUnexpectedEOF", func(ctx SpecContext) {
 		Expect(readString(ctx, "").err).To(MatchError(io.EOF),
 			"The connection ended before a request began: ReadRequest should return io.EOF itself. %s", harness.See("request"))

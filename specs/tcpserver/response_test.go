@@ -4,14 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"net/http"
+	"os"
 	"strings"
 	"syscall"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"autoroute/fakes/clock"
 	"autoroute/fakes/memnet"
 	"autoroute/internal/harness"
 	"autoroute/solutions/server"
@@ -140,7 +142,7 @@ var _ = Describe("response", Label("response"), func() {
 	}, harness.Timeout)
 
 	It("serves the requests of a connection one after another, answering each with the handler's response", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		client, srv := pipe(memnet.New(memnet.WithClock(clk)))
 		s := server.New(config(clk, func(ctx context.Context, req *server.Request) server.Response {
 			return server.Response{Status: http.StatusOK, Body: append([]byte(req.Method+" "+req.Target+" "), req.Body...)}
@@ -163,7 +165,7 @@ var _ = Describe("response", Label("response"), func() {
 
 	It("closes after the response when the client asks: Connection: close, or HTTP/1.0", func(ctx SpecContext) {
 		for _, request := range closingRequests {
-			clk := clock.NewFake()
+			clk := harness.NewClock()
 			client, srv := pipe(memnet.New(memnet.WithClock(clk)))
 			serve := startServeConn(ctx, server.New(config(clk, ok)), srv)
 			send(client, request)
@@ -179,7 +181,7 @@ var _ = Describe("response", Label("response"), func() {
 
 	It("keeps the connection alive when no Connection token is close", func(ctx SpecContext) {
 		for _, request := range keptRequests {
-			clk := clock.NewFake()
+			clk := harness.NewClock()
 			client, srv := pipe(memnet.New(memnet.WithClock(clk)))
 			serve := startServeConn(ctx, server.New(config(clk, ok)), srv)
 			br := bufio.NewReader(client)
@@ -196,7 +198,7 @@ var _ = Describe("response", Label("response"), func() {
 		}
 	}, harness.Timeout)
 
-	It("answers 400, 431 or 413 to a request it refuses, and stops", func(ctx SpecContext) {
+	It("answers 400, 431, 413 or 501 to a request it refuses, and stops", func(ctx SpecContext) {
 		for _, c := range []struct {
 			request string
 			status  int
@@ -204,8 +206,9 @@ var _ = Describe("response", Label("response"), func() {
 			{"HELLO\r\n\r\n", http.StatusBadRequest},
 			{"GET / HTTP/1.1\r\nX-Big: " + strings.Repeat("x", server.MaxHeaderBytes) + "\r\n\r\n", http.StatusRequestHeaderFieldsTooLarge},
 			{"POST / HTTP/1.1\r\nContent-Length: 1000000\r\n\r\n", http.StatusRequestEntityTooLarge},
+			{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", http.StatusNotImplemented},
 		} {
-			clk := clock.NewFake()
+			clk := harness.NewClock()
 			client, srv := pipe(memnet.New(memnet.WithClock(clk)))
 			serve := startServeConn(ctx, server.New(config(clk, ok)), srv)
 			send(client, c.request)
@@ -215,10 +218,27 @@ var _ = Describe("response", Label("response"), func() {
 			Expect(got.close).To(BeTrue(), "After a refused request the connection closes: say so. %s", harness.See("response"))
 			harness.Receive(ctx, serve.Done(), "ServeConn to return after refusing a request", harness.See("response"))
 		}
+		// ReadRequest may wrap its errors with details: the status follows
+		// the error it wraps.
+		for _, c := range []struct {
+			err    error
+			status int
+		}{
+			{fmt.Errorf("reading: %w", server.ErrBadRequest), http.StatusBadRequest},
+			{fmt.Errorf("reading: %w", server.ErrHeaderTooLarge), http.StatusRequestHeaderFieldsTooLarge},
+			{fmt.Errorf("reading: %w", server.ErrBodyTooLarge), http.StatusRequestEntityTooLarge},
+			{fmt.Errorf("reading: %w", server.ErrNotImplemented), http.StatusNotImplemented},
+			{io.EOF, 0},
+			{os.ErrDeadlineExceeded, 0},
+		} {
+			Expect(server.StatusOf(c.err)).To(Equal(c.status), "StatusOf(%v) should be %d: it recognises the errors "+
+				"ReadRequest wraps with errors.Is, and answers nobody (0) when the client is gone or late. %s",
+				c.err, c.status, harness.See("response"))
+		}
 	}, harness.Timeout)
 
 	It("answers 500 when the handler panics, and the server lives on", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		network := memnet.New(memnet.WithClock(clk))
 		client, srv := pipe(network)
 		s := server.New(config(clk, func(_ context.Context, req *server.Request) server.Response {

@@ -3,9 +3,11 @@ package tcpserver_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -48,9 +50,9 @@ func startServer(ctx context.Context, handler server.Handler, maxConns int) *run
 
 // startServerOn is startServer with the listener Serve gets wrapped by
 // wrap (if not nil), so that the spec can watch what Serve does with it.
-func startServerOn(ctx context.Context, handler server.Handler, maxConns int, wrap func(net.Listener) net.Listener) *running {
-	clk := clock.NewFake()
-	network := memnet.New(memnet.WithClock(clk))
+func startServerOn(ctx context.Context, handler server.Handler, maxConns int, wrap func(net.Listener) net.Listener, opts ...memnet.Option) *running {
+	clk := harness.NewClock()
+	network := memnet.New(append([]memnet.Option{memnet.WithClock(clk)}, opts...)...)
 	ln := listen(network)
 	if wrap != nil {
 		ln = wrap(ln)
@@ -268,6 +270,64 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 			"before it is counted: the report says Finished for a request that was cut. At the deadline, under "+
 			"s.mu, close and count first; call s.cancel() after. %s", harness.See("shutdown"))
 		Expect(result.report).To(Equal(server.Report{Cut: 1}), "%s", harness.See("shutdown"))
+		Expect(result.err).To(MatchError(server.ErrDrainTimeout), "%s", harness.See("shutdown"))
+	}, harness.Timeout)
+
+	It("returns the error that stopped its accept loop, not ErrClosed", func(ctx SpecContext) {
+		broken := errors.New("accept tcp: too many open files")
+		var w *watched
+		r := startServerOn(ctx, ok, 0, func(ln net.Listener) net.Listener {
+			w = watch(ln)
+			w.fail = broken // at the first Accept
+			return w
+		})
+		harness.Receive(ctx, r.serve.Done(), "s.Serve to return once Accept failed", harness.See("shutdown"))
+		Expect(r.serve.Wait(ctx)).To(MatchError(broken), "Accept failed, and no Shutdown was called: s.Serve should "+
+			"return the error that stopped the accept loop. ErrClosed says \"Shutdown stopped me\", which is not what "+
+			"happened. %s", harness.See("shutdown"))
+	}, harness.Timeout)
+
+	It("serves many clients at once, and cuts them all at the deadline, each counted once", func(ctx SpecContext) {
+		const n = 12
+		started := make(chan struct{}, n)
+		release := make(chan struct{})
+		big := strings.Repeat("x", 4096)
+		// Clients that never read, through a 64-byte window: once released,
+		// every handler's response blocks in its Write.
+		r := startServerOn(ctx, func(context.Context, *server.Request) server.Response {
+			started <- struct{}{}
+			<-release
+			return server.Response{Status: http.StatusOK, Body: []byte(big)}
+		}, 0, nil, memnet.WithWindow(64))
+		released := false
+		DeferCleanup(func() {
+			if !released {
+				close(release)
+			}
+		})
+		// All at once: the server records and serves n connections side by
+		// side, which the race detector watches.
+		for range n {
+			send(dial(r.network, r.ln), "GET /big HTTP/1.1\r\n\r\n")
+		}
+		for i := range n {
+			awaitWhile(ctx, r.serve, started, fmt.Sprintf("handler %d of %d to start", i+1, n))
+		}
+
+		stop := r.shutdown(drainTimeout)
+		stop.WaitFor(ctx, fmt.Sprintf("Shutdown to arm its drain deadline of %v", drainTimeout),
+			func(ctx context.Context) error { return r.clk.WaitForTimer(ctx, drainTimeout) })
+		r.clk.Advance(drainTimeout - writeTimeout + time.Second) // 8s: each response's write deadline passes the drain's
+		close(release)
+		released = true
+		waitForDeadlines(ctx, stop, r.clk, writeTimeout, n, fmt.Sprintf("the %d responses to block in their Write, "+
+			"under their write deadline", n))
+		r.clk.Advance(drainTimeout - (drainTimeout - writeTimeout + time.Second)) // the drain deadline
+
+		result := stop.Wait(ctx, r.clk)
+		Expect(result.report).To(Equal(server.Report{Cut: n}), "%d requests were still being answered at the drain "+
+			"deadline (their clients never read): each is cut, and counted once. Closing the connections wakes "+
+			"their Writes while Shutdown still walks s.conns: keep s.mu held for the whole walk. %s", n, harness.See("shutdown"))
 		Expect(result.err).To(MatchError(server.ErrDrainTimeout), "%s", harness.See("shutdown"))
 	}, harness.Timeout)
 

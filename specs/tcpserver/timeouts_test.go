@@ -11,7 +11,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"autoroute/fakes/clock"
 	"autoroute/fakes/memnet"
 	"autoroute/internal/harness"
 	"autoroute/solutions/server"
@@ -19,7 +18,7 @@ import (
 
 var _ = Describe("timeouts", Label("timeouts"), func() {
 	It("cuts off a slowloris client at the header deadline, however often it sends a byte", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		client, srv := pipe(memnet.New(memnet.WithClock(clk)))
 		serve := startServeConn(ctx, server.New(config(clk, ok)), srv)
 
@@ -45,7 +44,7 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 	}, harness.Timeout)
 
 	It("closes a kept-alive connection that stays idle for IdleTimeout", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		client, srv := pipe(memnet.New(memnet.WithClock(clk)))
 		serve := startServeConn(ctx, server.New(config(clk, ok)), srv)
 
@@ -61,7 +60,7 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 	}, harness.Timeout)
 
 	It("gives the next request HeaderTimeout from its first byte", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		client, srv := pipe(memnet.New(memnet.WithClock(clk)))
 		serve := startServeConn(ctx, server.New(config(clk, ok)), srv)
 		br := bufio.NewReader(client)
@@ -82,7 +81,7 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 	}, harness.Timeout)
 
 	It("clears its deadlines once a request is read and once its response is written", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		client, srv := pipe(memnet.New(memnet.WithClock(clk)))
 		started := make(chan struct{}, 1)
 		release := make(chan struct{})
@@ -115,7 +114,7 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 	}, harness.Timeout)
 
 	It("cuts a response the client never reads at WriteTimeout", func(ctx SpecContext) {
-		clk := clock.NewFake()
+		clk := harness.NewClock()
 		client, srv := pipe(memnet.New(memnet.WithClock(clk), memnet.WithWindow(64)))
 		big := strings.Repeat("x", 4096)
 		serve := startServeConn(ctx, server.New(config(clk, func(context.Context, *server.Request) server.Response {

@@ -371,7 +371,7 @@ func short(fn string) string {
 	if i := strings.LastIndex(fn, "/"); i >= 0 {
 		fn = fn[i+1:]
 	}
-	fn = strings.ReplaceAll(fn, "[...]", "")
+	fn = dropTypeArguments(fn)
 	for {
 		i := strings.LastIndex(fn, ".")
 		if i < 0 {
@@ -393,3 +393,19 @@ func short(fn string) string {
 
 // Short is short for other packages of the kit.
 func Short(fn string) string { return short(fn) }
+
+// dropTypeArguments removes what the runtime shows of a generic
+// function's type arguments: "[...]", "[go.shape.int]".
+func dropTypeArguments(fn string) string {
+	for {
+		open := strings.LastIndex(fn, "[")
+		if open < 0 {
+			return fn
+		}
+		end := strings.Index(fn[open:], "]")
+		if end < 0 {
+			return fn
+		}
+		fn = fn[:open] + fn[open+end+1:]
+	}
+}

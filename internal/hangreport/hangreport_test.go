@@ -118,11 +118,13 @@ func TestRelativeNeverGivesAnAbsolutePath(t *testing.T) {
 
 func TestShortNamesReadLikeACallSite(t *testing.T) {
 	for fn, want := range map[string]string{
-		"autoroute/solutions/choose.Race[...].func1":             "choose.Race",
-		"autoroute/solutions/executor.(*Executor).lane":          "executor.(*Executor).lane",
-		"autoroute/solutions/executor.New.gowrap1":               "executor.New",
-		"autoroute/solutions/task.(*JoinSet[...]).Spawn.func2.1": "task.(*JoinSet).Spawn",
-		"sync.(*WaitGroup).Wait":                                 "sync.(*WaitGroup).Wait",
+		"autoroute/solutions/choose.Race[...].func1":               "choose.Race",
+		"autoroute/solutions/executor.(*Executor).lane":            "executor.(*Executor).lane",
+		"autoroute/solutions/executor.New.gowrap1":                 "executor.New",
+		"autoroute/solutions/task.(*JoinSet[...]).Spawn.func2.1":   "task.(*JoinSet).Spawn",
+		"sync.(*WaitGroup).Wait":                                   "sync.(*WaitGroup).Wait",
+		"autoroute/solutions/future.(*Future[go.shape.int]).Await": "future.(*Future).Await",
+		"autoroute/solutions/task.Go[go.shape.[]int].func1":        "task.Go",
 	} {
 		if got := short(fn); got != want {
 			t.Errorf("short(%q) = %q, want %q", fn, got, want)

@@ -108,7 +108,7 @@ func failStuck(message string) {
 			"given (the real clock), without doing what the spec waited for (a send, a close, a timer on the " +
 			"clock it was given, a call back)."
 	}
-	ginkgo.Fail(withSection(strings.TrimRight(message, "\n") + "\n\n" + stuck))
+	ginkgo.Fail(sectionLast(withSection(strings.TrimRight(message, "\n") + "\n\n" + stuck)))
 }
 
 // bareTimeout is how Ginkgo words a timeout of its own.
@@ -146,7 +146,22 @@ func Explain(r types.SpecReport) string {
 	if !hasSection(message) && len(r.Labels()) > 0 {
 		message = strings.TrimRight(message, "\n") + "\n" + See(r.Labels()[0])
 	}
-	return relative(message)
+	return relative(sectionLast(message))
+}
+
+// sectionRef is how See names a section.
+var sectionRef = regexp.MustCompile(`\(Read [^()]+, section "[^"]+"\.\)`)
+
+// sectionLast moves the section to read to the end of message, on a line
+// of its own, where it cannot be missed under a long description.
+func sectionLast(message string) string {
+	loc := sectionRef.FindStringIndex(message)
+	if loc == nil || strings.TrimSpace(message[loc[1]:]) == "" {
+		return message
+	}
+	see := message[loc[0]:loc[1]]
+	rest := strings.TrimRight(message[:loc[0]], " ") + message[loc[1]:]
+	return strings.TrimRight(rest, "\n ") + "\n" + see
 }
 
 // relative shortens the absolute paths of the repository's files in

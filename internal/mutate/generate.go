@@ -27,7 +27,7 @@ import (
 const (
 	OpDropCall      = "drop-call"      // a call to Stop, Unlock, RUnlock, Close, Done, close or a cancel function, dropped (deferred or not)
 	OpDropDefer     = "drop-defer"     // any other defer, dropped
-	OpDropCase      = "drop-case"      // a case of a select, dropped
+	OpDropCase      = "drop-case"      // a case of a select, dropped (its channel made nil, so it is never ready)
 	OpCapPlus       = "cap-plus"       // a channel's capacity n made n+1
 	OpCapMinus      = "cap-minus"      // a channel's capacity n made n-1
 	OpCapZero       = "cap-zero"       // a channel's capacity 1 made 0
@@ -237,18 +237,54 @@ func (g *generator) dropped(call *ast.CallExpr) string {
 	return strings.Join(parts, "; ")
 }
 
+// selectCases drops each case of a select with two or more. A
+// communication case is not cut out but switched off: its channel becomes
+// a nil one of the same type (never ready), so the names it declares and
+// uses stay in use and the mutant compiles; a default case is cut out.
 func (g *generator) selectCases(s *ast.SelectStmt) {
 	if len(s.Body.List) < 2 {
 		return
 	}
 	for _, c := range s.Body.List {
 		cc := c.(*ast.CommClause)
-		head := "default:"
-		if cc.Comm != nil {
-			head = "case " + g.text(cc.Comm) + ":"
+		if cc.Comm == nil {
+			g.add(OpDropCase, cc.Pos(), "default: ...", "(default removed)", edit{g.off(cc.Pos()), g.off(cc.End()), ""})
+			continue
 		}
-		g.add(OpDropCase, cc.Pos(), head+" ...", "(case removed)", edit{g.off(cc.Pos()), g.off(cc.End()), ""})
+		ch := commChannel(cc.Comm)
+		if ch == nil {
+			continue
+		}
+		g.add(OpDropCase, cc.Pos(), "case "+g.text(cc.Comm)+": ...", "(case never ready: its channel made nil)",
+			edit{g.off(ch.Pos()), g.off(ch.Pos()), neverFunc + "("},
+			edit{g.off(ch.End()), g.off(ch.End()), ")"},
+			edit{len(g.src), len(g.src), "\nfunc " + neverFunc + "[C any](C) C { var never C; return never }\n"})
 	}
+}
+
+// neverFunc is the helper a dropped case's channel goes through: it
+// returns the nil channel of its argument's type.
+const neverFunc = "mutantNever"
+
+// commChannel returns the channel a select case sends to or receives from.
+func commChannel(s ast.Stmt) ast.Expr {
+	recv := func(e ast.Expr) ast.Expr {
+		if u, ok := ast.Unparen(e).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+			return u.X
+		}
+		return nil
+	}
+	switch s := s.(type) {
+	case *ast.SendStmt:
+		return s.Chan
+	case *ast.ExprStmt:
+		return recv(s.X)
+	case *ast.AssignStmt:
+		if len(s.Rhs) == 1 {
+			return recv(s.Rhs[0])
+		}
+	}
+	return nil
 }
 
 func (g *generator) call(call *ast.CallExpr) {

@@ -16,10 +16,6 @@ import (
 // other correct designs keep the specs honest about what "correct" means.
 const minAlternatives = 2
 
-// tolerateNoAlternatives lets a lesson with none at all pass, while they are
-// being written. TODO(issue 12): false once every lesson has its two.
-const tolerateNoAlternatives = true
-
 // Every alternative is a complete package of the lesson's files, in the
 // lesson's package, and not the reference under another name.
 func TestAlternativesAreWholeOtherDesigns(t *testing.T) {
@@ -28,9 +24,6 @@ func TestAlternativesAreWholeOtherDesigns(t *testing.T) {
 		t.Run(l.ID, func(t *testing.T) {
 			names, err := l.Alternatives(root)
 			require.NoError(t, err)
-			if len(names) == 0 && tolerateNoAlternatives {
-				t.Skipf("lesson %s has no alternative solutions yet", l.ID)
-			}
 			assert.GreaterOrEqual(t, len(names), minAlternatives,
 				"lesson %s needs at least %d alternative solutions in %s (other correct designs: other synchronisation, other data structures)",
 				l.ID, minAlternatives, l.AlternativesDir())

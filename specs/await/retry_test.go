@@ -301,9 +301,18 @@ var _ = Describe("retry", Label("retry"), func() {
 		a := &attempts{s: s}
 		retryCtx, cancel := s.clk.WithTimeout(ctx, time.Second)
 		defer cancel()
+		inAttempt2, release := make(chan struct{}), make(chan struct{})
+		DeferCleanup(func() {
+			select {
+			case <-release:
+			default:
+				close(release)
+			}
+		})
 		slow := func(ctx context.Context) (string, error) {
 			if made, _ := a.made(); made == 1 {
-				s.clk.Advance(2 * time.Second) // attempt 2 takes two seconds: the deadline passes while it runs
+				close(inAttempt2)
+				<-release // the spec moves the clock past the deadline meanwhile
 			}
 			return a.fn(ctx)
 		}
@@ -312,6 +321,9 @@ var _ = Describe("retry", Label("retry"), func() {
 			return outcome[string]{v, err}
 		})
 		step(ctx, s, c, a, 1, 100*time.Millisecond, "Retry should wait Initial, 100ms.")
+		harness.Receive(ctx, inAttempt2, "attempt 2 to begin, at +100ms", "Retry should try again once its wait is over. "+harness.See("retry"))
+		s.clk.Advance(2 * time.Second) // attempt 2 takes two seconds: the deadline passes while it runs
+		close(release)
 		got := finish(ctx, s, c, func() string {
 			return "Attempt 2 began at +100ms and ran for two seconds: when it failed, at +2.1s, the context had ended " +
 				"at its deadline (+1s). Retry should return at once. " + harness.See("retry")

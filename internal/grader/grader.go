@@ -164,7 +164,7 @@ func gradeLesson(ctx context.Context, opts Options, solution runner.Solution, l 
 	}
 	result, err := runner.Run(ctx, runner.Options{
 		Root: opts.Root, Lesson: l, Solution: solution, Race: true, Budget: opts.Budget,
-		PrivateBuild: true, MemoryLimit: opts.MemoryLimit, BudgetPerSpec: 10 * time.Second,
+		MemoryLimit: opts.MemoryLimit, BudgetPerSpec: 10 * time.Second,
 	})
 	if err != nil {
 		return lr, err

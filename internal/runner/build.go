@@ -3,9 +3,12 @@ package runner
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -141,6 +144,60 @@ func binaryFor(opts Options, tmp, suffix string) (path string, release func(), e
 	return private, func() {}, nil // no cache, or its lock is held too long: build privately
 }
 
+// buildSuite builds the suite into the binary cache when the run may share
+// it, else into the run's private directory, and returns the binary and the
+// compiler's output (if the build failed). A cached binary is verified by
+// hash before use: go test -c keeps the file it finds when that file's
+// build ID is current, so a file replaced by something with the same build
+// ID would be run. The runner records the hash of every binary it links
+// (beside it, in <binary>.sha256); a kept file whose hash is not the
+// recorded one is removed and the suite built privately.
+func buildSuite(ctx context.Context, opts Options, tmp, suffix string) (binary, output string, release func(), err error) {
+	binary, release, err = binaryFor(opts, tmp, suffix)
+	if err != nil {
+		return "", "", nil, err
+	}
+	private := filepath.Join(tmp, opts.Lesson.ID+suffix+".test")
+	before := hashFile(binary)
+	output, err = build(ctx, opts, tmp, binary)
+	if err != nil || output != "" || binary == private {
+		return binary, output, release, err
+	}
+	after := hashFile(binary)
+	record := binary + ".sha256"
+	if after != before || before == "" {
+		// Linked just now: this is the binary to remember.
+		if err := os.WriteFile(record, []byte(after), 0o600); err != nil {
+			release()
+			return private, "", func() {}, nil
+		}
+		return binary, "", release, nil
+	}
+	if recorded, err := os.ReadFile(record); err == nil && string(recorded) == after && after != "" {
+		return binary, "", release, nil
+	}
+	// Kept, but not what was linked: never run it.
+	os.Remove(binary)
+	os.Remove(record)
+	release()
+	output, err = build(ctx, opts, tmp, private)
+	return private, output, func() {}, err
+}
+
+// hashFile is the SHA-256 of a file's content, "" if it cannot be read.
+func hashFile(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
 // pristineSpecs lists the specs of the suite built with the pristine stubs
 // in place of the learner's package: what a run of the learner's code must
 // report on.
@@ -148,15 +205,15 @@ func pristineSpecs(ctx context.Context, opts Options, tmp string) ([]Spec, strin
 	pristine := opts
 	pristine.Solution = Stub
 	pristine.Replace = nil
-	binary, release, err := binaryFor(pristine, tmp, "-pristine")
+	key := pristineKey(pristine)
+	if specs, ok := cachedList(pristine, key); ok {
+		return specs, "", nil
+	}
+	binary, out, release, err := buildSuite(ctx, pristine, tmp, "-pristine")
 	if err != nil {
 		return nil, "", err
 	}
 	defer release()
-	out, err := build(ctx, pristine, tmp, binary)
-	if err != nil {
-		return nil, "", err
-	}
 	// Neither failure is the learner's code (it is not in this build), but
 	// it can be their checkout (an edited go.mod, specs, harness): the
 	// lesson did not start, and the tamper check names the files.
@@ -169,6 +226,9 @@ func pristineSpecs(ctx context.Context, opts Options, tmp string) ([]Spec, strin
 	if startError != "" {
 		return nil, "The suite does not list its specs even with the course's own stubs in place of your package: " +
 			"something outside solutions/ differs from the course.\n" + startError, nil
+	}
+	if err == nil {
+		keepList(pristine, key, specs)
 	}
 	return specs, "", err
 }

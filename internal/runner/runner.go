@@ -238,15 +238,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		waitPristine()
 	}()
 
-	binary, release, err := binaryFor(opts, tmp, "")
+	binary, buildOutput, release, err := buildSuite(ctx, opts, tmp, "")
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	buildOutput, err := build(ctx, opts, tmp, binary)
-	if err != nil {
-		return nil, err
-	}
 	if buildOutput != "" {
 		result.BuildError = buildOutput
 		return done(result)

@@ -106,4 +106,21 @@ var _ = Describe("handle", Label("handle"), func() {
 			"Join on a finished task should return at once with the same result. "+harness.See("handle"))
 		Expect(again).To(Equal(outcome[string]{value: "arrived"}), "A later Join should give the same result. %s", harness.See("handle"))
 	}, harness.Timeout)
+
+	It("the task's context ends once the task is over", func(ctx SpecContext) {
+		kept := make(chan context.Context, 1)
+		h := spawn(ctx, func(taskCtx context.Context) (int, error) {
+			kept <- taskCtx // as a task that handed its context to a helper goroutine would
+			return 1, nil
+		})
+		Expect(join(ctx, h)).To(Equal(outcome[int]{value: 1}))
+		taskCtx := harness.Receive(ctx, kept, "the task to hand over its context", "")
+		harness.Receive(ctx, taskCtx.Done(), "the task's context to end, the task being over",
+			"Join returned, so the task is over, but its context stays live: anything the task left watching it "+
+				"(a helper goroutine, an AfterFunc) would wait for ever. Release it once f has returned: call the task's "+
+				"cancel function (with a nil cause) at the end of the task's goroutine. "+harness.See("handle"))
+		Expect(context.Cause(taskCtx)).NotTo(MatchError(task.ErrCancelled),
+			"The task was never aborted: its context ended because the task was over, not with task.ErrCancelled as its cause.")
+	}, harness.Timeout)
+
 })

@@ -467,4 +467,24 @@ var _ = Describe("joinset", Label("joinset"), func() {
 		}
 	}, harness.Timeout)
 
+	It("a task spawned while JoinNext waits can be the one it returns", func(ctx SpecContext) {
+		s := newSet[string](ctx, 0)
+		slow := newWaiter("slow")
+		setSpawn(ctx, s, slow.task)
+		harness.Receive(ctx, slow.started, "the first task to start", harness.See("joinset"))
+
+		waiting := startJoinNext(ctx, s)
+		waiting.WaitFor(ctx, "JoinNext to wait for the running task", blockedIn(1, "(*Set[...]).JoinNext"))
+		setSpawn(ctx, s, func(context.Context) (string, error) { return "quick", nil })
+		got := returned(ctx, waiting, "the waiting JoinNext to return the task spawned while it waited, which ended at once",
+			"JoinNext waits for whichever task of the set ends next, including one spawned while it waits: wait on what "+
+				"every task sends when it ends, not on the tasks that were in the set when JoinNext started. "+harness.See("joinset"))
+		Expect(got).To(Equal(outcome[string]{value: "quick"}),
+			"The task spawned while JoinNext waited ended first: JoinNext should return it. %s", harness.See("joinset"))
+
+		close(slow.release)
+		Expect(joinNext(ctx, s, "The first task was released.")).To(Equal(outcome[string]{value: "slow"}))
+		Expect(joinNext(ctx, s, "Every task was joined.").err).To(MatchError(task.ErrEmpty))
+	}, harness.Timeout)
+
 })

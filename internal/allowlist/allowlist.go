@@ -22,6 +22,7 @@ import (
 	"go/constant"
 	"go/importer"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"go/types"
 	"io"
@@ -79,18 +80,48 @@ var refusedExtensions = []string{".s", ".S", ".sx", ".c", ".cc", ".cpp", ".cxx",
 // Check checks the package in opts.Dir and returns what it refuses; an
 // error only when the check itself cannot run.
 func Check(ctx context.Context, opts Options) ([]Finding, error) {
+	fset, files, findings, rel := load(opts)
+	if len(files) == 0 {
+		return findings, nil
+	}
+	more, err := typed(ctx, opts, fset, files, rel)
+	if err != nil {
+		return nil, err
+	}
+	findings = append(findings, more...)
+	slices.SortStableFunc(findings, func(a, b Finding) int {
+		if c := strings.Compare(a.File, b.File); c != 0 {
+			return c
+		}
+		return a.Line - b.Line
+	})
+	return findings, nil
+}
+
+// Syntax is the part of Check that needs no types, and no go command:
+// what must be refused before anything of the package is compiled (cgo
+// runs a C compiler; assembly and object files go to the toolchain). With
+// no finding from Syntax, the package can be built while Check runs; its
+// binary must not run before Check has passed too.
+func Syntax(opts Options) []Finding {
+	_, _, findings, _ := load(opts)
+	return findings
+}
+
+// load parses the package's files and makes the checks that need no types.
+func load(opts Options) (*token.FileSet, []*ast.File, []Finding, func(string) string) {
 	rel := func(path string) string {
 		if r, err := filepath.Rel(opts.Root, path); err == nil {
 			return filepath.ToSlash(r)
 		}
 		return filepath.ToSlash(path)
 	}
+	fset := token.NewFileSet()
 	entries, err := os.ReadDir(opts.Dir)
 	if err != nil {
-		return nil, nil // no package to check: the build says what is missing
+		return fset, nil, nil, rel // no package to check: the build says what is missing
 	}
 	var findings []Finding
-	fset := token.NewFileSet()
 	var files []*ast.File
 	for _, e := range entries {
 		name := e.Name()
@@ -122,26 +153,19 @@ func Check(ctx context.Context, opts Options) ([]Finding, error) {
 		}
 		f, err := parser.ParseFile(fset, path, src, parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil {
-			return nil, nil // the compiler reports syntax errors better, with file:line
+			// Refused, not left to the compiler: go build would still run
+			// cgo on the package's other files before it compiled this one.
+			line := 1
+			if list, ok := err.(scanner.ErrorList); ok && len(list) > 0 {
+				line = list[0].Pos.Line
+			}
+			findings = append(findings, Finding{rel(path), line, "syntax", strings.ReplaceAll(err.Error(), opts.Root+string(filepath.Separator), "")})
+			continue
 		}
 		files = append(files, f)
 		findings = append(findings, syntactic(fset, f, rel)...)
 	}
-	if len(files) == 0 {
-		return findings, nil
-	}
-	more, err := typed(ctx, opts, fset, files, rel)
-	if err != nil {
-		return nil, err
-	}
-	findings = append(findings, more...)
-	slices.SortStableFunc(findings, func(a, b Finding) int {
-		if c := strings.Compare(a.File, b.File); c != 0 {
-			return c
-		}
-		return a.Line - b.Line
-	})
-	return findings, nil
+	return fset, files, findings, rel
 }
 
 // syntactic refuses what a file shows without types: imports off the list,

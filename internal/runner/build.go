@@ -301,3 +301,6 @@ func Fuzz(ctx context.Context, opts Options, target string, fuzzTime time.Durati
 	}
 	return nil
 }
+
+// absRoot is the module root as an absolute path, as Run keeps it.
+func absRoot(root string) (string, error) { return filepath.Abs(root) }

@@ -191,22 +191,42 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	result.RaceDetector = opts.Race
 	untrusted := opts.Solution == Learner
+	// The static check: what must be refused before anything is compiled
+	// first (Syntax: cgo, assembly); the rest, which needs the imports'
+	// types, runs while the suite builds, and the binary runs only if it
+	// passes too. Compiling runs no learner code.
+	refuse := func(findings []allowlist.Finding) (*Result, error) {
+		result.Refused = findings
+		result.BuildError = allowlist.Explain(findings)
+		return done(result)
+	}
+	checkOpts := allowlist.Options{
+		Dir: filepath.Join(root, opts.Lesson.StubDir()), Root: root, Env: goEnv(), Replace: opts.Replace,
+	}
+	if opts.Race {
+		checkOpts.BuildFlags = []string{"-race"} // the export data the build uses too
+	}
+	type checked struct {
+		findings []allowlist.Finding
+		err      error
+	}
+	check := make(chan checked, 1)
 	if untrusted {
-		var flags []string
-		if opts.Race {
-			flags = []string{"-race"} // the export data the build that follows uses
+		if findings := allowlist.Syntax(checkOpts); len(findings) > 0 {
+			return refuse(findings)
 		}
-		findings, err := allowlist.Check(ctx, allowlist.Options{
-			Dir: filepath.Join(root, opts.Lesson.StubDir()), Root: root, Env: goEnv(), BuildFlags: flags, Replace: opts.Replace,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("checking the %s solution: %w", opts.Lesson.ID, err)
-		}
-		if len(findings) > 0 {
-			result.Refused = findings
-			result.BuildError = allowlist.Explain(findings)
-			return done(result)
-		}
+		go func() {
+			findings, err := allowlist.Check(ctx, checkOpts)
+			check <- checked{findings, err}
+		}()
+	} else {
+		check <- checked{}
+	}
+	defer func() { <-check }() // never leave the check behind, even on an early return
+	waitCheck := func() checked {
+		c := <-check
+		check <- c // for the deferred receive
+		return c
 	}
 
 	// The pristine suite, which lists the specs to expect, builds (and
@@ -243,6 +263,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	defer release()
+	if c := waitCheck(); c.err != nil {
+		return nil, fmt.Errorf("checking the %s solution: %w", opts.Lesson.ID, c.err)
+	} else if len(c.findings) > 0 {
+		return refuse(c.findings)
+	}
 	if buildOutput != "" {
 		result.BuildError = buildOutput
 		return done(result)

@@ -200,6 +200,9 @@ func (opts Options) side(r Race, a Access) side {
 	s := side{kind: a.Kind, previous: a.Previous}
 	if f, ok := opts.pick(a.Frames); ok {
 		s.fn = hangreport.Short(f.Func)
+		if strings.Contains(f.Func, "_test.") {
+			s.fn = "the spec's own code"
+		}
 		s.where = fmt.Sprintf("%s:%d", hangreport.Relative(opts.Root, f.File), f.Line)
 	}
 	s.started = "on the test's main goroutine."

@@ -93,3 +93,22 @@ func TestNoRaceNoRewrite(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestASpecSideAccessIsNamedAsTheSpecs(t *testing.T) {
+	raw := strings.Join([]string{
+		"WARNING: DATA RACE",
+		"Read at 0x00c0000b6010 by goroutine 9:",
+		"  autoroute/specs/tcpserver_test.init.func7.3()",
+		"      /home/ada/autoroute/specs/tcpserver/shutdown_test.go:407 +0x44",
+		"",
+		"Previous write at 0x00c0000b6010 by goroutine 8:",
+		"  autoroute/solutions/server.(*Server).answer()",
+		"      /home/ada/autoroute/solutions/server/response.go:79 +0x3a",
+		"==================",
+	}, "\n")
+	got := Rewrite(raw, Options{Package: "autoroute/solutions/", Root: "/home/ada/autoroute"})
+	if !strings.Contains(got, "a read in the spec's own code at specs/tcpserver/shutdown_test.go:407") ||
+		!strings.Contains(got, "an earlier write in server.(*Server).answer at solutions/server/response.go:79") {
+		t.Errorf("got:\n%s", got)
+	}
+}

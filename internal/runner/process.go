@@ -222,7 +222,8 @@ func runOnce(ctx context.Context, opts Options, binary, tmp string, seed int64, 
 		switch {
 		case tooBig:
 			p.crashMessage = fmt.Sprintf("The test process used more than %d MiB of memory while this spec ran and was killed "+
-				"(goroutines or buffers that grow without bound?).\n%s", opts.MemoryLimit>>20, p.crashMessage)
+				"(goroutines or buffers that grow without bound?).\n%s", opts.MemoryLimit>>20,
+				strings.Replace(p.crashMessage, silentDeath+"\n", "", 1))
 		case interrupted:
 			p.crashMessage = fmt.Sprintf("The suite was still running this spec after %v and was interrupted.\n%s", opts.Budget, p.crashMessage)
 		}

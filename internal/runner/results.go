@@ -16,6 +16,10 @@ import (
 	"autoroute/internal/wire"
 )
 
+// silentDeath is the crash message of a process that printed nothing while
+// the spec ran.
+const silentDeath = "The test process died while this spec ran, without a word (os.Exit, or log.Fatal?)."
+
 // raceWarning starts every report of the race detector.
 const raceWarning = "WARNING: DATA RACE"
 
@@ -226,7 +230,7 @@ func parse(nonce string, results, output []byte, want wire.SuiteConfig) *process
 			p.crashed = started[seq]
 			words := during[seq]
 			if len(words) == 0 || len(strings.TrimSpace(strings.Join(words, ""))) == 0 {
-				p.crashMessage = "The test process died while this spec ran, without a word (os.Exit, or log.Fatal?)."
+				p.crashMessage = silentDeath
 			} else {
 				p.crashMessage = "The test process died while this spec ran. Its last words:\n" + tail(strings.Join(words, "\n"), 40)
 			}

@@ -213,7 +213,13 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	check := make(chan checked, 1)
 	if untrusted {
 		if findings := allowlist.Syntax(checkOpts); len(findings) > 0 {
-			return refuse(findings)
+			// Refused already: the whole check, for the whole list (it
+			// compiles none of the learner's code).
+			all, err := allowlist.Check(ctx, checkOpts)
+			if err != nil {
+				return nil, fmt.Errorf("checking the %s solution: %w", opts.Lesson.ID, err)
+			}
+			return refuse(all)
 		}
 		go func() {
 			findings, err := allowlist.Check(ctx, checkOpts)

@@ -4,16 +4,14 @@ package fxmemory
 // Answer returns 42.
 func Answer() int { return 42 }
 
-var kept [][]byte
+var kept []byte
 
-// Misbehave allocates 16 MiB at a time, touches it and keeps it, until
-// the process is stopped.
+// Misbehave takes a gigabyte at once and touches every page of it, fast
+// enough to pass any memory limit well within the spec's budget.
 func Misbehave() {
-	for {
-		b := make([]byte, 16<<20)
-		for i := 0; i < len(b); i += 4096 {
-			b[i] = 1
-		}
-		kept = append(kept, b)
+	kept = make([]byte, 1<<30)
+	for i := 0; i < len(kept); i += 4096 {
+		kept[i] = 1
 	}
+	select {} // holds it until the process is stopped
 }

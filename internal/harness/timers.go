@@ -156,6 +156,8 @@ var root = func() string {
 // in the course, and its fixtures' own), relative to the module root. It
 // returns the site relative to the root. go test -overlay keeps the path of
 // the file it replaces, so an overlaid reference still counts.
+// A timer armed while 1024 or more were pending has no recorded site
+// (see clock.Pending.ArmedAt): it is not blamed on anyone.
 func learnerSite(site string) (string, bool) {
 	site = filepath.ToSlash(site)
 	if root == "" || !strings.HasPrefix(site, root) {

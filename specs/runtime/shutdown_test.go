@@ -163,6 +163,40 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 			harness.See("shutdown"))
 	}, harness.Timeout)
 
+	It("a second Shutdown with a shorter timeout does not cut the first one's drain short", func(ctx SpecContext) {
+		clk := harness.NewClock()
+		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clk})
+		contexts := make(chan context.Context, 1)
+		release := make(chan struct{})
+		spawn(ctx, e, func(taskCtx context.Context) {
+			contexts <- taskCtx
+			select {
+			case <-release:
+			case <-taskCtx.Done():
+			}
+		})
+		taskCtx := harness.Receive(ctx, contexts, "the task to start", harness.See("lanes"))
+
+		first := shutdown(e, "10*time.Second", func() error { return e.Shutdown(10 * time.Second) })
+		first.WaitFor(ctx, "the first Shutdown to arm its ten-second deadline", func(ctx context.Context) error {
+			return clk.WaitForTimer(ctx, 10*time.Second)
+		})
+		second := shutdown(e, "time.Second", func() error { return e.Shutdown(time.Second) })
+		second.WaitFor(ctx, "the second Shutdown to wait (a task still holds the lane)", blockedIn(2, "(*Executor).Shutdown"))
+		clk.Advance(time.Second)
+		second.WaitFor(ctx, "both Shutdowns to be waiting still, once the clock moved past the second one's timeout of one "+
+			"second: the first Shutdown's deadline is ten seconds, and a second Shutdown does no harm (it must not cancel "+
+			"the tasks at a deadline of its own)", blockedIn(2, "(*Executor).Shutdown"))
+		Expect(taskCtx.Err()).NotTo(HaveOccurred(),
+			"The clock moved one second: the second Shutdown's timeout, not the first one's. The task's context was "+
+				"cancelled all the same. Only the first Shutdown owns the deadline; a second one just waits for the lanes "+
+				"to exit and returns ErrClosed. %s", harness.See("shutdown"))
+
+		close(release)
+		Expect(first.Wait(ctx, clk)).To(Succeed(), "The task finished within the first Shutdown's ten seconds. %s", harness.See("shutdown"))
+		Expect(second.Wait(ctx, clk)).To(MatchError(executor.ErrClosed))
+	}, harness.Timeout)
+
 	It("leaves no timer armed on the executor's clock once it has returned", func(ctx SpecContext) {
 		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 2, Queue: 2, Clock: clk})

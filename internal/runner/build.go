@@ -163,6 +163,8 @@ func buildSuite(ctx context.Context, opts Options, tmp, suffix string) (binary, 
 	if err != nil || output != "" || binary == private {
 		return binary, output, release, err
 	}
+	// Relinked or kept? Only the content says: go touches the modification
+	// time of a target it keeps, and may copy a new one over the old inode.
 	after := hashFile(binary)
 	record := binary + ".sha256"
 	if after != before || before == "" {

@@ -108,6 +108,9 @@ var _ = Describe("priority", Label("priority"), func() {
 		handled := make(chan int, 1)
 		c := prioritize(pctx, control, data, func(m int) { handled <- m })
 
+		// Once Prioritize waits, with nothing on either channel, only the
+		// select it blocks in can take the control message.
+		settle(ctx, "No message was waiting: Prioritize should block, waiting on control and data at once. "+harness.See("priority"))
 		if !sendTo(ctx, c, control, controlBase+7, "control message 7, while no data came",
 			"Prioritize should wait on control and data at once, not on data alone. "+harness.See("priority")) {
 			Fail(fmt.Sprintf("Prioritize returned %v before any message came. %s", c.Wait(ctx), harness.See("priority")))

@@ -19,6 +19,8 @@ type Listener struct {
 	queue  chan *Conn
 	done   chan struct{}
 	closed atomic.Bool
+
+	failures acceptFailures // FailAccept's pending faults
 }
 
 var _ net.Listener = (*Listener)(nil)
@@ -30,6 +32,9 @@ func (l *Listener) Accept() (net.Conn, error) {
 	case <-l.done:
 		return nil, l.closedError("accept")
 	default:
+	}
+	if err := l.failures.take(); err != nil {
+		return nil, &net.OpError{Op: "accept", Net: l.netName, Addr: l.tcpAddr, Err: err}
 	}
 	select {
 	case c := <-l.queue:

@@ -17,7 +17,8 @@ import (
 // That framing is right for every status this lesson's server sends, not
 // for all of HTTP: a response to HEAD carries no body (RFC 9110, section
 // 9.3.2), a 1xx or 204 response neither a body nor a Content-Length (RFC
-// 9110, section 8.6), a 304 no body. A later exercise adds that framing.
+// 9110, section 8.6), a 304 no body. WriteResponseTo, in framing.go, adds
+// that framing.
 //
 // The status line carries http.StatusText's reason phrase. WriteResponse
 // alone decides the framing: it ignores any Content-Length, Connection or

@@ -16,7 +16,7 @@ import (
 // fails for another reason, Serve closes ln, waits for its connections the
 // same way, and returns that error, even a temporary one such as EMFILE
 // (too many open files), which net/http rides out by sleeping and
-// accepting again: a later exercise adds that retry. Serve owns ln: it is closed, and the
+// accepting again: RetryAccept, in retry.go, wraps ln with that retry. Serve owns ln: it is closed, and the
 // Close has returned, by the time Serve returns.
 func Serve(ctx context.Context, ln net.Listener, handle ConnHandler) error {
 	// Close may be called from two goroutines: the one ctx's end starts,

@@ -16,8 +16,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/onsi/ginkgo/v2/types"
-
 	"autoroute/internal/course"
 )
 
@@ -360,21 +358,46 @@ func (t trial) overlay(file string, content []byte) (string, error) {
 	return path, os.WriteFile(path, data, 0o644)
 }
 
+// ginkgoReport is the part of Ginkgo's JSON report (an array of these)
+// that firstFailure reads. Local types, so that the CLI does not link
+// Ginkgo.
+type ginkgoReport struct {
+	SpecReports []struct {
+		ContainerHierarchyTexts []string `json:"ContainerHierarchyTexts"`
+		LeafNodeText            string   `json:"LeafNodeText"`
+		State                   string   `json:"State"`
+		Failure                 struct {
+			Message string `json:"Message"`
+		} `json:"Failure"`
+	} `json:"SpecReports"`
+}
+
+// failureStates are Ginkgo's states of a spec that did not pass.
+var failureStates = map[string]bool{
+	"failed": true, "aborted": true, "panicked": true, "interrupted": true, "timedout": true,
+}
+
 // firstFailure names the first spec that did not pass in a Ginkgo report.
 func firstFailure(report string) string {
 	data, err := os.ReadFile(report)
 	if err != nil {
 		return ""
 	}
-	var reports []types.Report
+	var reports []ginkgoReport
 	if json.Unmarshal(data, &reports) != nil {
 		return ""
 	}
 	for _, r := range reports {
 		for _, s := range r.SpecReports {
-			if s.State.Is(types.SpecStateFailureStates) {
+			if failureStates[s.State] {
+				var texts []string
+				for _, t := range append(append([]string{}, s.ContainerHierarchyTexts...), s.LeafNodeText) {
+					if t != "" {
+						texts = append(texts, t)
+					}
+				}
 				msg, _, _ := strings.Cut(strings.TrimSpace(s.Failure.Message), "\n")
-				return fmt.Sprintf("%q (%s: %s)", s.FullText(), s.State, oneLine(msg))
+				return fmt.Sprintf("%q (%s: %s)", strings.Join(texts, " "), s.State, oneLine(msg))
 			}
 		}
 	}

@@ -52,7 +52,9 @@ func (s *sandbox) remove() { os.RemoveAll(s.dir) }
 
 // env is the whole environment of a test process: nothing of the caller's
 // but what a program needs to run (PATH, on Windows the system root), the
-// sandbox's directories, and the runner's settings.
+// scheduler's width (GOMAXPROCS, so that a maintainer's flake hunt at
+// GOMAXPROCS=1 runs the specs at 1), the sandbox's directories, and the
+// runner's settings.
 func (s *sandbox) env(opts Options, results string) []string {
 	at := func(sub string) string { return filepath.Join(s.dir, sub) }
 	env := []string{
@@ -65,7 +67,7 @@ func (s *sandbox) env(opts Options, results string) []string {
 		"NO_COLOR=1", raceOptions(),
 		"GOMEMLIMIT=" + strconv.FormatInt(opts.MemoryLimit/4*3, 10),
 	}
-	for _, name := range []string{"PATH", "SYSTEMROOT", "SystemRoot", "WINDIR", "LANG", "TZ"} {
+	for _, name := range []string{"PATH", "SYSTEMROOT", "SystemRoot", "WINDIR", "LANG", "TZ", "GOMAXPROCS"} {
 		if v, ok := os.LookupEnv(name); ok {
 			env = append(env, name+"="+v)
 		}

@@ -113,3 +113,17 @@ func TestRunArgsSetEveryFlagThatChangesWhatRuns(t *testing.T) {
 		assert.Contains(t, args, want)
 	}
 }
+
+func TestTheSandboxKeepsOnlyWhatAProgramNeedsAndTheSchedulersWidth(t *testing.T) {
+	t.Setenv("GOMAXPROCS", "1")
+	t.Setenv("GOFLAGS", "-overlay=/elsewhere.json")
+	t.Setenv("AUTOROUTE_SECRET", "learner code must not see it")
+	box := &sandbox{dir: t.TempDir()}
+	env := box.env(Options{MemoryLimit: 1 << 30}, "")
+	assert.Contains(t, env, "GOMAXPROCS=1", "a flake hunt at GOMAXPROCS=1 must run the specs at 1")
+	assert.Contains(t, env, "GOFLAGS=", "the caller's GOFLAGS must not reach the test process")
+	for _, kv := range env {
+		assert.NotContains(t, kv, "AUTOROUTE_SECRET")
+		assert.NotContains(t, kv, "/elsewhere.json")
+	}
+}

@@ -240,8 +240,10 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 		// -race watching: a Spawn that registers with e.senders too late, a
 		// queue closed while a Spawn can still send, a counter bumped
 		// without the lock, a task dropped on the floor.
-		const rounds, spawners = 50, 6
-		for round := range rounds {
+		// Up to 50 rounds, at least 10: a loaded machine runs fewer rather
+		// than running out of budget.
+		const spawners = 6
+		for round := range harness.Rounds(10, 50) {
 			clk := harness.NewClock()
 			e := start(ctx, executor.Config{Lanes: 2, Queue: 2, Clock: clk})
 			var ran atomic.Int64

@@ -166,8 +166,8 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 			clk.Advance(time.Second)
 			got := harness.Receive(ctx, reports, fmt.Sprintf("Watch's report at the tick of +%ds", want),
 				"At every tick, Watch should call report with the number of periods in a row without a beat. "+harness.See("timeouts"))
-			Expect(got).To(Equal(want), "No beat ever came: at the tick of +%ds, Watch should report %d missed beats in a row. It reported %d. %s",
-				want, want, got, harness.See("timeouts"))
+			Expect(got).To(Equal(want), "No beat ever came: at the tick of +%ds, Watch should report %s in a row. It reported %d. %s",
+				want, missedBeats(want), got, harness.See("timeouts"))
 		}
 		cancel()
 		Expect(c.Wait(ctx, clk)).To(MatchError(context.Canceled), "The spec cancelled Watch's context: Watch should return ctx.Err(). %s", harness.See("timeouts"))
@@ -350,3 +350,11 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 			"it sits in a select with ctx.Done(). %s", v, harness.See("timeouts"))
 	}, harness.Timeout)
 })
+
+// missedBeats says n missed beats in words, singular or plural.
+func missedBeats(n int) string {
+	if n == 1 {
+		return "1 missed beat"
+	}
+	return fmt.Sprintf("%d missed beats", n)
+}

@@ -8,7 +8,8 @@
 //
 // Using it in a spec:
 //
-//	It("does the thing", func(ctx SpecContext) {
+//	It("does the thing", func(spec SpecContext) {
+//		ctx := harness.Context(spec) // a plain context: learner code gets nothing of Ginkgo's
 //		clk := harness.NewClock() // a clock.Fake checked when the spec ends
 //		call := harness.Go("pkg.Thing(ctx, clk)", func() error { return pkg.Thing(ctx, clk) })
 //		call.WaitFor(ctx, "Thing to arm its 1s timer", func(ctx context.Context) error {
@@ -433,4 +434,20 @@ func Receive[T any](ctx context.Context, ch <-chan T, what, hint string) T {
 		failStuck(fmt.Sprintf("The spec waited for %s. It never came within the spec's %v budget. %s", what, Budget, hint))
 	}
 	panic("unreachable: Fail does not return")
+}
+
+// Context returns the context a spec hands to learner code. It ends when the
+// spec's own context ends, with the same cause, but it is a plain context of
+// the standard library's: learner code holds nothing of Ginkgo's (no
+// SpecContext, no progress reporter, no path back to the suite), whatever it
+// does with the value. Every spec starts with it:
+//
+//	It("does the thing", func(spec SpecContext) {
+//		ctx := harness.Context(spec)
+func Context(spec context.Context) context.Context {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	// Ginkgo cancels a spec's context when the spec's node returns, so the
+	// AfterFunc runs once per spec at most and leaves nothing behind.
+	context.AfterFunc(spec, func() { cancel(context.Cause(spec)) })
+	return ctx
 }

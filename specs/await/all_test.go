@@ -13,7 +13,8 @@ import (
 )
 
 var _ = Describe("all", Label("all"), func() {
-	It("returns every value in the order of the futures given, whatever order they finish in", func(ctx SpecContext) {
+	It("returns every value in the order of the futures given, whatever order they finish in", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		s.tl.Rows("a (3s)", "b (1s)", "c (2s)", "future.All")
 		a := newJob(s, "a (3s)", 3*time.Second, "a", nil)
@@ -41,7 +42,8 @@ var _ = Describe("all", Label("all"), func() {
 				"finished (b, c, a). %s%s", harness.See("all"), s.picture())
 	}, harness.Timeout)
 
-	It("runs the futures side by side: lazy futures of 1s, 2s and 3s take 3s, not 6s", func(ctx SpecContext) {
+	It("runs the futures side by side: lazy futures of 1s, 2s and 3s take 3s, not 6s", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		s.tl.Rows("a (1s)", "b (2s)", "c (3s)", "future.All")
 		var fs []*future.Future[time.Duration]
@@ -72,7 +74,8 @@ var _ = Describe("all", Label("all"), func() {
 			"All should return the values in the order of the futures given. %s%s", harness.See("all"), s.picture())
 	}, harness.Timeout)
 
-	It("waits for every future even after one failed, and joins the errors", func(ctx SpecContext) {
+	It("waits for every future even after one failed, and joins the errors", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		s.tl.Rows("a (1s)", "b (2s)", "c (3s)", "future.All")
 		errA, errC := errors.New("a: puncture"), errors.New("c: out of fuel")
@@ -103,7 +106,8 @@ var _ = Describe("all", Label("all"), func() {
 			"a and c failed: All's error should join both their errors (errors.Join), so that errors.Is finds each. %s", harness.See("all"))
 	}, harness.Timeout)
 
-	It("returns the context's error at once when the context ends, and cancels every future", func(ctx SpecContext) {
+	It("returns the context's error at once when the context ends, and cancels every future", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		works := []*job[int]{gate("a", 1, nil), gate("b", 2, nil)}
 		var fs []*future.Future[int]
 		for _, w := range works {
@@ -130,7 +134,8 @@ var _ = Describe("all", Label("all"), func() {
 		}
 	}, harness.Timeout)
 
-	It("returns at once, with no values and no error, when given no future", func(ctx SpecContext) {
+	It("returns at once, with no values and no error, when given no future", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		got := finish(ctx, nil, start("future.All(ctx)", func() outcome[[]int] {
 			values, err := future.All[int](ctx)
 			return outcome[[]int]{values, err}

@@ -13,7 +13,8 @@ import (
 )
 
 var _ = Describe("future", Label("future"), func() {
-	It("starts its work at once, before anyone awaits it, and Await returns the work's value", func(ctx SpecContext) {
+	It("starts its work at once, before anyone awaits it, and Await returns the work's value", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		work := gate("work", 42, nil)
 		f := build(ctx, "future.Go(ctx, work)", func() *future.Future[int] { return future.Go(ctx, work.run) })
 
@@ -33,7 +34,8 @@ var _ = Describe("future", Label("future"), func() {
 			"Await should return the error the work returned. %s", harness.See("future"))
 	}, harness.Timeout)
 
-	It("awaiting twice gives the same result, and the second Await does not block", func(ctx SpecContext) {
+	It("awaiting twice gives the same result, and the second Await does not block", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		broken := errors.New("flat tyre")
 		work := gate("work", "", broken)
 		f := build(ctx, "future.Go(ctx, work)", func() *future.Future[string] { return future.Go(ctx, work.run) })
@@ -58,7 +60,8 @@ var _ = Describe("future", Label("future"), func() {
 		}
 	}, harness.Timeout)
 
-	It("gives up with the context's error when the context ends first, and the work goes on", func(ctx SpecContext) {
+	It("gives up with the context's error when the context ends first, and the work goes on", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		work := gate("work", 7, nil)
 		f := build(ctx, "future.Go(ctx, work)", func() *future.Future[int] { return future.Go(ctx, work.run) })
 		harness.Receive(ctx, work.started, "the work to start", "")
@@ -81,7 +84,8 @@ var _ = Describe("future", Label("future"), func() {
 				"Here the work returned 7. %s", harness.See("future"))
 	}, harness.Timeout)
 
-	It("Ready returns a future that is already done", func(ctx SpecContext) {
+	It("Ready returns a future that is already done", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		f := build(ctx, "future.Ready(7, nil)", func() *future.Future[int] { return future.Ready(7, nil) })
 		Expect(f.Done()).To(BeClosed(), "future.Ready(7, nil) should return a future whose done channel is already closed. %s", harness.See("future"))
 		Expect(await(ctx, f, "f.Await(ctx)")).To(Equal(outcome[int]{value: 7}),
@@ -94,7 +98,8 @@ var _ = Describe("future", Label("future"), func() {
 			"Awaiting future.Ready(0, err) should give err. %s", harness.See("future"))
 	}, harness.Timeout)
 
-	It("Map applies fn to the value, and passes an error through without calling fn", func(ctx SpecContext) {
+	It("Map applies fn to the value, and passes an error through without calling fn", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		work := gate("work", 21, nil)
 		src := build(ctx, "future.Go(ctx, work)", func() *future.Future[int] { return future.Go(ctx, work.run) })
 		double := func(n int) (int, error) { return 2 * n, nil }
@@ -113,7 +118,8 @@ var _ = Describe("future", Label("future"), func() {
 		Expect(called).To(BeZero(), "The future Map was given failed, so there is no value to apply fn to: fn must not be called. %s", harness.See("future"))
 	}, harness.Timeout)
 
-	It("Cancel cancels the work's context, and the future completes with what the work returns", func(ctx SpecContext) {
+	It("Cancel cancels the work's context, and the future completes with what the work returns", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		work := gate("work", 1, nil)
 		f := build(ctx, "future.Go(ctx, work)", func() *future.Future[int] { return future.Go(ctx, work.run) })
 		harness.Receive(ctx, work.started, "the work to start", "")
@@ -126,7 +132,8 @@ var _ = Describe("future", Label("future"), func() {
 			"The cancelled work returned its context's error: Await should return it. %s", harness.See("future"))
 	}, harness.Timeout)
 
-	It("Map ends with its context's error when that context ends while f is still pending, without calling fn", func(ctx SpecContext) {
+	It("Map ends with its context's error when that context ends while f is still pending, without calling fn", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		var called atomic.Int32
 		count := func(n int) (int, error) { called.Add(1); return n, nil }
 		ways := []struct {
@@ -162,7 +169,8 @@ var _ = Describe("future", Label("future"), func() {
 		}
 	}, harness.Timeout)
 
-	It("releases the work's context once the work has returned", func(ctx SpecContext) {
+	It("releases the work's context once the work has returned", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		got := make(chan context.Context, 1)
 		work := func(wctx context.Context) (int, error) { got <- wctx; return 3, nil }
 		f := build(ctx, "future.Go(ctx, work)", func() *future.Future[int] { return future.Go(ctx, work) })

@@ -13,7 +13,8 @@ import (
 )
 
 var _ = Describe("lazy", Label("lazy"), func() {
-	It("does nothing until it is first awaited: no goroutine, no call", func(ctx SpecContext) {
+	It("does nothing until it is first awaited: no goroutine, no call", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		work := gate("work", "done", nil)
 		f := build(ctx, "future.Lazy(ctx, work)", func() *future.Future[string] { return future.Lazy(ctx, work.run) })
 
@@ -32,7 +33,8 @@ var _ = Describe("lazy", Label("lazy"), func() {
 		Expect(got).To(Equal(outcome[string]{value: "done"}), "Await should return the work's value. %s", harness.See("lazy"))
 	}, harness.Timeout)
 
-	It("runs its work once, however many Awaits start it at once", func(ctx SpecContext) {
+	It("runs its work once, however many Awaits start it at once", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		work := gate("work", 3, nil)
 		f := build(ctx, "future.Lazy(ctx, work)", func() *future.Future[int] { return future.Lazy(ctx, work.run) })
 
@@ -51,7 +53,8 @@ var _ = Describe("lazy", Label("lazy"), func() {
 				"result. f.start is called by every Await: guard it with f.once (sync.Once). %s", harness.See("lazy"))
 	}, harness.Timeout)
 
-	It("starts its work on the first Await, with Lazy's context: an Await that gives up does not stop it", func(ctx SpecContext) {
+	It("starts its work on the first Await, with Lazy's context: an Await that gives up does not stop it", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		work := gate("work", 9, nil)
 		f := build(ctx, "future.Lazy(ctx, work)", func() *future.Future[int] { return future.Lazy(ctx, work.run) })
 
@@ -71,7 +74,8 @@ var _ = Describe("lazy", Label("lazy"), func() {
 		Expect(work.calls.Load()).To(BeEquivalentTo(1), "The work should have run once. %s", harness.See("lazy"))
 	}, harness.Timeout)
 
-	It("starts its clock at the first Await, where an eager future starts at Go", func(ctx SpecContext) {
+	It("starts its clock at the first Await, where an eager future starts at Go", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		s.tl.Rows("future.Go", "future.Lazy")
 		eager := newJob(s, "future.Go", time.Second, "eager", nil)
@@ -98,7 +102,8 @@ var _ = Describe("lazy", Label("lazy"), func() {
 				"should run from +1s to +2s, where the eager one ran from +0s to +1s. %s%s", harness.See("lazy"), s.picture())
 	}, harness.Timeout)
 
-	It("Cancel before the first Await still reaches the work: it runs, if at all, with its context ended", func(ctx SpecContext) {
+	It("Cancel before the first Await still reaches the work: it runs, if at all, with its context ended", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		work := gate("work", 4, nil)
 		DeferCleanup(work.Release)
 		f := build(ctx, "future.Lazy(ctx, work)", func() *future.Future[int] { return future.Lazy(ctx, work.run) })
@@ -116,7 +121,8 @@ var _ = Describe("lazy", Label("lazy"), func() {
 		}
 	}, harness.Timeout)
 
-	It("runs its work with a context derived from Lazy's: ending that context reaches the work, and it is released once the work returned", func(ctx SpecContext) {
+	It("runs its work with a context derived from Lazy's: ending that context reaches the work, and it is released once the work returned", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		lazyCtx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		work := gate("work", 1, nil)

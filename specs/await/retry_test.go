@@ -120,7 +120,8 @@ func instants(ds []time.Duration) string {
 }
 
 var _ = Describe("retry", Label("retry"), func() {
-	It("returns the first success at once, without waiting", func(ctx SpecContext) {
+	It("returns the first success at once, without waiting", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		a := &attempts{s: s, succeedAt: 1}
 		c := retryCall(ctx, s, "future.Retry(ctx, clk, b, fn)", future.Backoff{Initial: time.Second, Max: time.Minute}, a)
@@ -133,7 +134,8 @@ var _ = Describe("retry", Label("retry"), func() {
 		Expect(s.clk.Pending()).To(BeEmpty(), "Retry should not arm a timer when nothing failed. The clock says:\n%s", s.clk)
 	}, harness.Timeout)
 
-	It("waits Initial, then twice as long each time, with jitter drawn from the injected source: the delays are exact", func(ctx SpecContext) {
+	It("waits Initial, then twice as long each time, with jitter drawn from the injected source: the delays are exact", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		src := &scripted{answers: []int64{0, int64(100 * time.Millisecond), int64(50 * time.Millisecond), int64(time.Millisecond), int64(250 * time.Millisecond)}}
 		b := future.Backoff{Initial: 100 * time.Millisecond, Max: time.Second, Jitter: src}
@@ -164,7 +166,8 @@ var _ = Describe("retry", Label("retry"), func() {
 		Expect(s.tl.Marks("attempts")).To(Equal(at), "The attempts should come at these instants. %s%s", harness.See("retry"), s.picture())
 	}, harness.Timeout)
 
-	It("never waits more than Max, however many attempts fail: the doubling does not overflow", func(ctx SpecContext) {
+	It("never waits more than Max, however many attempts fail: the doubling does not overflow", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		b := future.Backoff{Initial: time.Second, Max: time.Minute}
 		a := &attempts{s: s, succeedAt: 70}
@@ -182,7 +185,8 @@ var _ = Describe("retry", Label("retry"), func() {
 		Expect(got).To(Equal(outcome[string]{value: "arrived"}), "Attempt 70 returned \"arrived\": Retry should return it. %s", harness.See("retry"))
 	}, harness.Timeout)
 
-	It("gives up at the deadline: it does not start a wait that would end after it, and returns the last error", func(ctx SpecContext) {
+	It("gives up at the deadline: it does not start a wait that would end after it, and returns the last error", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		b := future.Backoff{Initial: 100 * time.Millisecond, Max: 10 * time.Second}
 		a := &attempts{s: s}
@@ -204,7 +208,8 @@ var _ = Describe("retry", Label("retry"), func() {
 			"Retry gave up: it should return the last attempt's error, wrapped (%%w), so that the caller sees why. %s", harness.See("retry"))
 	}, harness.Timeout)
 
-	It("stops waiting at once when its context is cancelled, with the context's error", func(ctx SpecContext) {
+	It("stops waiting at once when its context is cancelled, with the context's error", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		b := future.Backoff{Initial: time.Minute, Max: time.Minute}
 		a := &attempts{s: s}
@@ -229,7 +234,8 @@ var _ = Describe("retry", Label("retry"), func() {
 				"the minute, for nothing. "+harness.See("retry"))
 	}, harness.Timeout)
 
-	It("waits on the clock it was given, never on package time", func(ctx SpecContext) {
+	It("waits on the clock it was given, never on package time", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		b := future.Backoff{Initial: 50 * time.Millisecond, Max: time.Second}
 		a := &attempts{s: s, succeedAt: 2}
@@ -250,7 +256,8 @@ var _ = Describe("retry", Label("retry"), func() {
 			"The attempts should come at +0s and +50ms. %s%s", harness.See("retry"), s.picture())
 	}, harness.Timeout)
 
-	It("gives up when the next wait would end exactly at the deadline, and starts one that ends 1ns before it", func(ctx SpecContext) {
+	It("gives up when the next wait would end exactly at the deadline, and starts one that ends 1ns before it", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		b := future.Backoff{Initial: 100 * time.Millisecond, Max: 10 * time.Second}
 		for _, side := range []struct {
 			deadline time.Duration
@@ -282,7 +289,8 @@ var _ = Describe("retry", Label("retry"), func() {
 		}
 	}, harness.Timeout)
 
-	It("Max caps every delay, even the first: an Initial above Max waits Max", func(ctx SpecContext) {
+	It("Max caps every delay, even the first: an Initial above Max waits Max", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		b := future.Backoff{Initial: time.Second, Max: 300 * time.Millisecond}
 		a := &attempts{s: s, succeedAt: 3}
@@ -295,7 +303,8 @@ var _ = Describe("retry", Label("retry"), func() {
 		Expect(got).To(Equal(outcome[string]{value: "arrived"}), "Attempt 3 returned \"arrived\": Retry should return it. %s", harness.See("retry"))
 	}, harness.Timeout)
 
-	It("returns the context's error when an attempt runs past the deadline, and arms no wait after it", func(ctx SpecContext) {
+	It("returns the context's error when an attempt runs past the deadline, and arms no wait after it", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		b := future.Backoff{Initial: 100 * time.Millisecond, Max: 10 * time.Second}
 		a := &attempts{s: s}
@@ -337,7 +346,8 @@ var _ = Describe("retry", Label("retry"), func() {
 		noTimerLeft(s, "Retry returned after its context had ended", "Retry should arm no wait once its context has ended. "+harness.See("retry"))
 	}, harness.Timeout)
 
-	It("doubles up to Max exactly: a doubled delay 1ns under Max is waited as it is, not rounded up", func(ctx SpecContext) {
+	It("doubles up to Max exactly: a doubled delay 1ns under Max is waited as it is, not rounded up", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		b := future.Backoff{Initial: time.Second, Max: 2*time.Second + time.Nanosecond}
 		a := &attempts{s: s, succeedAt: 4}
@@ -351,7 +361,8 @@ var _ = Describe("retry", Label("retry"), func() {
 		Expect(got).To(Equal(outcome[string]{value: "arrived"}), "Attempt 4 returned \"arrived\": Retry should return it. %s", harness.See("retry"))
 	}, harness.Timeout)
 
-	It("runs each attempt with its own context: a context that ends during an attempt reaches it", func(ctx SpecContext) {
+	It("runs each attempt with its own context: a context that ends during an attempt reaches it", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		b := future.Backoff{Initial: time.Second, Max: time.Minute}
 		began, release := make(chan struct{}), make(chan struct{})

@@ -44,7 +44,8 @@ func timerOf(d time.Duration) func([]clock.Pending) bool {
 var _ = Describe("timeout", Label("timeout"), func() {
 	const d = time.Second
 
-	It("returns the future's value when it finishes before the time is up, even 1ns before", func(ctx SpecContext) {
+	It("returns the future's value when it finishes before the time is up, even 1ns before", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		s.tl.Rows("work (1s - 1ns)", "future.Timeout")
 		work := newJob(s, "work (1s - 1ns)", d-time.Nanosecond, 42, nil)
@@ -65,7 +66,8 @@ var _ = Describe("timeout", Label("timeout"), func() {
 		Expect(got.value).To(Equal(42), "Timeout should return the future's value. %s", harness.See("timeout"))
 	}, harness.Timeout)
 
-	It("expires exactly when the time is up, with an error of its own: ErrTimeout, not the context's", func(ctx SpecContext) {
+	It("expires exactly when the time is up, with an error of its own: ErrTimeout, not the context's", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		s.tl.Rows("work", "future.Timeout")
 		work := newJob(s, "work", 0, 42, nil)
@@ -87,7 +89,8 @@ var _ = Describe("timeout", Label("timeout"), func() {
 				"long\" from \"my own context ended\". %s", harness.See("timeout"))
 	}, harness.Timeout)
 
-	It("cancels the abandoned work when the time is up", func(ctx SpecContext) {
+	It("cancels the abandoned work when the time is up", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		s.tl.Rows("work", "future.Timeout")
 		work := newJob(s, "work", 0, 42, nil)
@@ -103,7 +106,8 @@ var _ = Describe("timeout", Label("timeout"), func() {
 				"(f.Cancel()), or its goroutine runs on, leaked. Dropping a future does that in Rust. "+harness.See("timeout")+s.picture())
 	}, harness.Timeout)
 
-	It("gives a future that is already done its result, even with no time at all", func(ctx SpecContext) {
+	It("gives a future that is already done its result, even with no time at all", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		// A select with several ready cases picks one at random: 64 tries
 		// catch a Timeout that leaves it to chance, but for one in 2^64.
@@ -133,7 +137,8 @@ var _ = Describe("timeout", Label("timeout"), func() {
 			"With no time at all and a future still running, Timeout should return ErrTimeout at once. %s", harness.See("timeout"))
 	}, harness.Timeout)
 
-	It("gives up with the caller's context error when the caller's context ends first, and cancels the work", func(ctx SpecContext) {
+	It("gives up with the caller's context error when the caller's context ends first, and cancels the work", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		s.tl.Rows("work", "future.Timeout")
 		work := newJob(s, "work", 0, 42, nil)
@@ -155,7 +160,8 @@ var _ = Describe("timeout", Label("timeout"), func() {
 			"Timeout owns the future: whichever way it gives up, it should cancel it (f.Cancel()). "+harness.See("timeout"))
 	}, harness.Timeout)
 
-	It("starts a lazy future, and times it from the call", func(ctx SpecContext) {
+	It("starts a lazy future, and times it from the call", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		s.tl.Rows("work (500ms)", "future.Timeout")
 		work := newJob(s, "work (500ms)", 500*time.Millisecond, 42, nil)
@@ -175,7 +181,8 @@ var _ = Describe("timeout", Label("timeout"), func() {
 			"The lazy work returned 42 at +500ms, within the second Timeout gave it. %s%s", harness.See("timeout"), s.picture())
 	}, harness.Timeout)
 
-	It("leaves no timer armed on the clock once it has returned, whichever way", func(ctx SpecContext) {
+	It("leaves no timer armed on the clock once it has returned, whichever way", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		s.tl.Rows("work (1s - 1ns)", "future.Timeout")
 		work := newJob(s, "work (1s - 1ns)", d-time.Nanosecond, 42, nil)

@@ -15,7 +15,8 @@ import (
 )
 
 var _ = Describe("try-all", Label("try-all"), func() {
-	It("returns every value in the order of the futures given when they all succeed", func(ctx SpecContext) {
+	It("returns every value in the order of the futures given when they all succeed", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		s.tl.Rows("a (2s)", "b (1s)", "future.TryAll")
 		a := newJob(s, "a (2s)", 2*time.Second, 1, nil)
@@ -41,7 +42,8 @@ var _ = Describe("try-all", Label("try-all"), func() {
 			harness.See("try-all"), s.picture())
 	}, harness.Timeout)
 
-	It("returns the first error as soon as it happens, whatever the order of the futures", func(ctx SpecContext) {
+	It("returns the first error as soon as it happens, whatever the order of the futures", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		s.tl.Rows("a (3s)", "b (1s, fails)", "c (2s)", "future.TryAll")
 		broken := errors.New("b: engine failure")
@@ -72,7 +74,8 @@ var _ = Describe("try-all", Label("try-all"), func() {
 		Expect(got.err).To(MatchError(broken), "b failed: TryAll should return b's error. %s%s", harness.See("try-all"), s.picture())
 	}, harness.Timeout)
 
-	It("cancels the other futures when one fails, and they stop", func(ctx SpecContext) {
+	It("cancels the other futures when one fails, and they stop", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		s.tl.Rows("a", "b (1s, fails)", "c", "future.TryAll")
 		broken := errors.New("b: engine failure")
@@ -106,7 +109,8 @@ var _ = Describe("try-all", Label("try-all"), func() {
 		}
 	}, harness.Timeout)
 
-	It("returns the context's error at once when the context ends, and cancels every future", func(ctx SpecContext) {
+	It("returns the context's error at once when the context ends, and cancels every future", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		works := []*job[int]{gate("a", 1, nil), gate("b", 2, nil)}
 		var fs []*future.Future[int]
 		for _, w := range works {
@@ -132,7 +136,8 @@ var _ = Describe("try-all", Label("try-all"), func() {
 		}
 	}, harness.Timeout)
 
-	It("returns at once, with no values and no error, when given no future", func(ctx SpecContext) {
+	It("returns at once, with no values and no error, when given no future", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		got := finish(ctx, nil, start("future.TryAll(ctx)", func() outcome[[]int] {
 			values, err := future.TryAll[int](ctx)
 			return outcome[[]int]{values, err}
@@ -144,7 +149,8 @@ var _ = Describe("try-all", Label("try-all"), func() {
 		Expect(got.value).To(BeEmpty(), "TryAll was given no future: it should return no value. %s", harness.See("try-all"))
 	}, harness.Timeout)
 
-	It("returns one error when several futures fail at the same instant, and leaves no waiter blocked", func(ctx SpecContext) {
+	It("returns one error when several futures fail at the same instant, and leaves no waiter blocked", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		s.tl.Rows("a (1s, fails)", "b (1s, fails)", "c (1s)", "d (1s, fails)", "future.TryAll")
 		errs := []error{errors.New("a: flat tyre"), errors.New("b: no fuel"), nil, errors.New("d: wrong exit")}
@@ -179,7 +185,8 @@ var _ = Describe("try-all", Label("try-all"), func() {
 		// other futures finished too.
 	}, harness.Timeout)
 
-	It("ends the goroutines it started when it returns, even while a future ignores its cancellation", func(ctx SpecContext) {
+	It("ends the goroutines it started when it returns, even while a future ignores its cancellation", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newScene()
 		s.tl.Rows("a (stubborn)", "b (1s, fails)", "future.TryAll")
 		broken := errors.New("b: engine failure")

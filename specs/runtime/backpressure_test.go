@@ -39,7 +39,8 @@ func occupy(ctx context.Context, e *executor.Executor) *blocker {
 }
 
 var _ = Describe("backpressure", Label("backpressure"), func() {
-	It("TrySpawn returns ErrQueueFull, without waiting, when every lane is busy and the queue is full", func(ctx SpecContext) {
+	It("TrySpawn returns ErrQueueFull, without waiting, when every lane is busy and the queue is full", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 2, Clock: harness.NewClock()})
 		b := occupy(ctx, e)
 		defer close(b.released)
@@ -54,7 +55,8 @@ var _ = Describe("backpressure", Label("backpressure"), func() {
 				"A send that must not block is a select with a default case. %s", harness.See("backpressure"))
 	}, harness.Timeout)
 
-	It("TrySpawn accepts again once a lane takes the next task", func(ctx SpecContext) {
+	It("TrySpawn accepts again once a lane takes the next task", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: harness.NewClock()})
 		first := occupy(ctx, e)
 		second := newBlocker()
@@ -69,7 +71,8 @@ var _ = Describe("backpressure", Label("backpressure"), func() {
 			To(Succeed(), "The lane took the queued task, so the queue has room again: TrySpawn should accept. %s", harness.See("backpressure"))
 	}, harness.Timeout)
 
-	It("Spawn waits for room in a full queue, then queues the task", func(ctx SpecContext) {
+	It("Spawn waits for room in a full queue, then queues the task", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: harness.NewClock()})
 		first := occupy(ctx, e)
 		second := newBlocker()
@@ -86,7 +89,8 @@ var _ = Describe("backpressure", Label("backpressure"), func() {
 		close(third.released)
 	}, harness.Timeout)
 
-	It("Spawn gives up with the context's error when its context ends while it waits", func(ctx SpecContext) {
+	It("Spawn gives up with the context's error when its context ends while it waits", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: harness.NewClock()})
 		b := occupy(ctx, e)
 		defer close(b.released)
@@ -102,7 +106,8 @@ var _ = Describe("backpressure", Label("backpressure"), func() {
 				"wait forever for room. Wait with a select that also watches ctx.Done(). %s", harness.See("backpressure"))
 	}, harness.Timeout)
 
-	It("with Queue 0, TrySpawn hands the task straight to an idle lane, and refuses while no lane is idle", func(ctx SpecContext) {
+	It("with Queue 0, TrySpawn hands the task straight to an idle lane, and refuses while no lane is idle", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 0, Clock: harness.NewClock()})
 		first := newBlocker()
 		await(ctx, "the only lane to be idle, waiting for a task", blockedIn(1, ""))
@@ -117,7 +122,8 @@ var _ = Describe("backpressure", Label("backpressure"), func() {
 				"TrySpawn should return ErrQueueFull. %s", harness.See("backpressure"))
 	}, harness.Timeout)
 
-	It("with Queue 0, Spawn waits until a lane is free and hands it the task", func(ctx SpecContext) {
+	It("with Queue 0, Spawn waits until a lane is free and hands it the task", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 0, Clock: harness.NewClock()})
 		first := occupy(ctx, e)
 		second := newBlocker()

@@ -14,7 +14,8 @@ import (
 )
 
 var _ = Describe("block-on", Label("block-on"), func() {
-	It("returns the task's value, or its error", func(ctx SpecContext) {
+	It("returns the task's value, or its error", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		e := start(ctx, executor.Config{Lanes: 2, Queue: 2, Clock: harness.NewClock()})
 
 		type outcome struct {
@@ -36,7 +37,8 @@ var _ = Describe("block-on", Label("block-on"), func() {
 		Expect(err).To(MatchError(broken), "BlockOn should return the error f returned. %s", harness.See("block-on"))
 	}, harness.Timeout)
 
-	It("runs f as a task of the executor: f's context ends when the executor cancels its tasks", func(ctx SpecContext) {
+	It("runs f as a task of the executor: f's context ends when the executor cancels its tasks", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clk})
 
@@ -71,7 +73,8 @@ var _ = Describe("block-on", Label("block-on"), func() {
 		Expect(stop.Wait(ctx, clk)).To(MatchError(executor.ErrShutdownTimeout))
 	}, harness.Timeout)
 
-	It("reports a panicking f as ErrTaskPanicked, and the executor keeps working", func(ctx SpecContext) {
+	It("reports a panicking f as ErrTaskPanicked, and the executor keeps working", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: harness.NewClock(), OnPanic: func(*executor.PanicError) {}})
 
 		err := harness.Go("executor.BlockOn(ctx, e, f) with f panicking", func() error {
@@ -91,7 +94,8 @@ var _ = Describe("block-on", Label("block-on"), func() {
 		Expect(value).To(Equal(7), "After a panicking f, the executor should still run tasks.")
 	}, harness.Timeout)
 
-	It("returns as soon as the caller's context ends, and cancels f", func(ctx SpecContext) {
+	It("returns as soon as the caller's context ends, and cancels f", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: harness.NewClock()})
 
 		callerCtx, cancel := context.WithCancel(ctx)
@@ -117,7 +121,8 @@ var _ = Describe("block-on", Label("block-on"), func() {
 				"caller's context ends (context.AfterFunc does this). "+harness.See("block-on"))
 	}, harness.Timeout)
 
-	It("gives up with ctx.Err() when the caller's context ends while it waits for room in the queue, and f never runs", func(ctx SpecContext) {
+	It("gives up with ctx.Err() when the caller's context ends while it waits for room in the queue, and f never runs", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clk})
 		ran := make(chan int, 1)
@@ -147,7 +152,8 @@ var _ = Describe("block-on", Label("block-on"), func() {
 			harness.See("block-on"))
 	}, harness.Timeout)
 
-	It("returns at once when the caller's context ends, even while f ignores its own", func(ctx SpecContext) {
+	It("returns at once when the caller's context ends, even while f ignores its own", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: harness.NewClock()})
 		callerCtx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -170,7 +176,8 @@ var _ = Describe("block-on", Label("block-on"), func() {
 				"listen. %s", harness.See("block-on"))
 	}, harness.Timeout)
 
-	It("returns ErrClosed on an executor that was shut down, and f never runs", func(ctx SpecContext) {
+	It("returns ErrClosed on an executor that was shut down, and f never runs", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clk})
 		Expect(shutdown(e, "time.Second", func() error { return e.Shutdown(time.Second) }).Wait(ctx, clk)).To(Succeed())

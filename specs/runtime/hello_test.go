@@ -15,7 +15,8 @@ import (
 )
 
 var _ = Describe("hello", Label("hello"), func() {
-	It("writes Avant, waits one second on the clock, then writes Après", func(ctx SpecContext) {
+	It("writes Avant, waits one second on the clock, then writes Après", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		var out harness.Buffer
 		call := harness.Go("executor.Hello(ctx, clk, &out)", func() error {
@@ -34,7 +35,8 @@ var _ = Describe("hello", Label("hello"), func() {
 			"After the clock moved one second, Hello should have written \"Après\" and a newline after \"Avant\". %s", harness.See("hello"))
 	}, harness.Timeout)
 
-	It("waits on the clock it was given, never on package time", func(ctx SpecContext) {
+	It("waits on the clock it was given, never on package time", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		var out harness.Buffer
 		call := harness.Go("executor.Hello(ctx, clk, &out)", func() error {
@@ -53,7 +55,8 @@ var _ = Describe("hello", Label("hello"), func() {
 		Expect(call.Wait(ctx, clk)).To(Succeed())
 	}, harness.Timeout)
 
-	It("returns the context's error at once when cancelled mid-sleep, and writes nothing more", func(ctx SpecContext) {
+	It("returns the context's error at once when cancelled mid-sleep, and writes nothing more", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		var out harness.Buffer
 		helloCtx, cancel := context.WithCancel(ctx)
@@ -75,7 +78,8 @@ var _ = Describe("hello", Label("hello"), func() {
 		Expect(out.String()).To(Equal("Avant\n"), "A cancelled Hello must not write \"Après\".")
 	}, harness.Timeout)
 
-	It("returns the writer's error instead of carrying on", func(ctx SpecContext) {
+	It("returns the writer's error instead of carrying on", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		broken := errors.New("disk full")
 		call := harness.Go("executor.Hello(ctx, clk, failingWriter)", func() error {
@@ -87,7 +91,8 @@ var _ = Describe("hello", Label("hello"), func() {
 		Expect(clk.Pending()).To(BeEmpty(), "Hello armed a timer after its first write failed. The clock says:\n%s", clk)
 	}, harness.Timeout)
 
-	It("stops its timer when cancelled: nothing is left armed on the clock", func(ctx SpecContext) {
+	It("stops its timer when cancelled: nothing is left armed on the clock", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		var out harness.Buffer
 		helloCtx, cancel := context.WithCancel(ctx)
@@ -106,7 +111,8 @@ var _ = Describe("hello", Label("hello"), func() {
 			clk, harness.See("hello"))
 	}, harness.Timeout)
 
-	It("returns the error of the second write too", func(ctx SpecContext) {
+	It("returns the error of the second write too", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		broken := errors.New("pipe closed")
 		w := &failingSecond{err: broken}

@@ -14,7 +14,8 @@ import (
 )
 
 var _ = Describe("lanes", Label("lanes"), func() {
-	It("starts exactly Lanes worker goroutines", func(ctx SpecContext) {
+	It("starts exactly Lanes worker goroutines", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		start(ctx, executor.Config{Lanes: 3, Queue: 4, Clock: clk})
 
@@ -23,7 +24,8 @@ var _ = Describe("lanes", Label("lanes"), func() {
 				"from the queue. These goroutines are running now:\n%s %s", harness.ListGoroutinesStartedBy(learnerPackage), harness.See("lanes"))
 	}, harness.Timeout)
 
-	It("runs at most Lanes tasks at once, on the lanes and not on a goroutine per task", func(ctx SpecContext) {
+	It("runs at most Lanes tasks at once, on the lanes and not on a goroutine per task", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 3, Queue: 9, Clock: clk})
 
@@ -60,7 +62,8 @@ var _ = Describe("lanes", Label("lanes"), func() {
 			"Each task recorded the virtual time it started at: three at a time, one second apart, is what three lanes give. %s", harness.See("lanes"))
 	}, harness.Timeout)
 
-	It("with one lane, runs tasks one at a time in the order they were spawned", func(ctx SpecContext) {
+	It("with one lane, runs tasks one at a time in the order they were spawned", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 10, Clock: harness.NewClock()})
 
 		var mu sync.Mutex
@@ -83,7 +86,8 @@ var _ = Describe("lanes", Label("lanes"), func() {
 			"With one lane (the current-thread flavour), tasks run in the order they were spawned. %s", harness.See("lanes"))
 	}, harness.Timeout)
 
-	It("refuses a config without lanes or with a negative queue", func(ctx SpecContext) {
+	It("refuses a config without lanes or with a negative queue", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		for _, cfg := range []executor.Config{{Lanes: 0, Queue: 1}, {Lanes: -2, Queue: 1}, {Lanes: 2, Queue: -1}} {
 			type built struct {
 				e   *executor.Executor

@@ -18,7 +18,8 @@ func metrics(ctx context.Context, e *executor.Executor) executor.Metrics {
 }
 
 var _ = Describe("metrics", Label("metrics"), func() {
-	It("counts spawned, completed and panicked tasks", func(ctx SpecContext) {
+	It("counts spawned, completed and panicked tasks", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 2, Queue: 8, Clock: clk, OnPanic: func(*executor.PanicError) {}})
 		for range 5 {
@@ -36,7 +37,8 @@ var _ = Describe("metrics", Label("metrics"), func() {
 			"The spec spawned 8 tasks (7 with Spawn, 1 with TrySpawn), 2 of which panicked, then shut down. %s", harness.See("metrics"))
 	}, harness.Timeout)
 
-	It("reports the tasks running and queued right now", func(ctx SpecContext) {
+	It("reports the tasks running and queued right now", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 3, Clock: harness.NewClock()})
 		b := occupy(ctx, e)
 		defer close(b.released)
@@ -47,7 +49,8 @@ var _ = Describe("metrics", Label("metrics"), func() {
 			"One task holds the only lane and two wait in the queue. %s", harness.See("metrics"))
 	}, harness.Timeout)
 
-	It("can be read while the lanes are busy, without a data race", func(ctx SpecContext) {
+	It("can be read while the lanes are busy, without a data race", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 4, Queue: 200, Clock: clk})
 		for range 200 {
@@ -66,7 +69,8 @@ var _ = Describe("metrics", Label("metrics"), func() {
 				"read without the lock is a data race. %s", harness.See("metrics"))
 	}, harness.Timeout)
 
-	It("counts only the tasks accepted: a Spawn or TrySpawn that gave up adds nothing", func(ctx SpecContext) {
+	It("counts only the tasks accepted: a Spawn or TrySpawn that gave up adds nothing", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clk})
 		ran := make(chan int, 1)
@@ -95,7 +99,8 @@ var _ = Describe("metrics", Label("metrics"), func() {
 		Expect(refusedRan.Load()).To(BeZero(), "A task whose Spawn or TrySpawn failed ran anyway.")
 	}, harness.Timeout)
 
-	It("counts a BlockOn whose f panicked as a panicked task, reported once to OnPanic", func(ctx SpecContext) {
+	It("counts a BlockOn whose f panicked as a panicked task, reported once to OnPanic", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		reports := make(chan *executor.PanicError, 2)
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clk, OnPanic: func(p *executor.PanicError) { reports <- p }})
@@ -116,7 +121,8 @@ var _ = Describe("metrics", Label("metrics"), func() {
 		Expect(reports).NotTo(Receive(), "OnPanic was told twice about one panic.")
 	}, harness.Timeout)
 
-	It("can be read from OnPanic, and that snapshot already counts the panic", func(ctx SpecContext) {
+	It("can be read from OnPanic, and that snapshot already counts the panic", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		var e *executor.Executor
 		seen := make(chan executor.Metrics, 1)
 		e = start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: harness.NewClock(), OnPanic: func(*executor.PanicError) {

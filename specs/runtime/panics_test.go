@@ -19,7 +19,8 @@ const onPurpose = "a task panicked on purpose (lesson runtime, exercise panics).
 func panicking(context.Context) { panic(onPurpose) }
 
 var _ = Describe("panics", Label("panics"), func() {
-	It("a panicking task does not take the executor down: the lane runs the next task", func(ctx SpecContext) {
+	It("a panicking task does not take the executor down: the lane runs the next task", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 2, Clock: harness.NewClock(), OnPanic: func(*executor.PanicError) {}})
 
 		ran := make(chan struct{})
@@ -29,7 +30,8 @@ var _ = Describe("panics", Label("panics"), func() {
 			"runSafely should recover the panic so the lane lives on. "+harness.See("panics"))
 	}, harness.Timeout)
 
-	It("reports the panic to OnPanic with its value and the stack where it happened", func(ctx SpecContext) {
+	It("reports the panic to OnPanic with its value and the stack where it happened", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		reports := make(chan *executor.PanicError, 1)
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: harness.NewClock(), OnPanic: func(p *executor.PanicError) { reports <- p }})
 
@@ -43,7 +45,8 @@ var _ = Describe("panics", Label("panics"), func() {
 		Expect(errors.Is(report, executor.ErrTaskPanicked)).To(BeTrue(), "A *PanicError matches ErrTaskPanicked.")
 	}, harness.Timeout)
 
-	It("keeps every lane alive after many panics", func(ctx SpecContext) {
+	It("keeps every lane alive after many panics", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		e := start(ctx, executor.Config{Lanes: 2, Queue: 20, Clock: harness.NewClock(), OnPanic: func(*executor.PanicError) {}})
 
 		for range 20 {
@@ -67,7 +70,8 @@ var _ = Describe("panics", Label("panics"), func() {
 			"After 20 panics, the executor should still have its 2 lanes and no more. These goroutines are running now:\n%s", harness.ListGoroutinesStartedBy(learnerPackage))
 	}, harness.Timeout)
 
-	It("lets OnPanic call back into the executor: it is called without the executor's lock held", func(ctx SpecContext) {
+	It("lets OnPanic call back into the executor: it is called without the executor's lock held", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		var e *executor.Executor
 		followed := make(chan error, 1)
 		ranAfter := make(chan struct{})
@@ -83,7 +87,8 @@ var _ = Describe("panics", Label("panics"), func() {
 		harness.Receive(ctx, ranAfter, "the task spawned from OnPanic to run", harness.See("panics"))
 	}, harness.Timeout)
 
-	It("without OnPanic, a panic is still recovered and counted", func(ctx SpecContext) {
+	It("without OnPanic, a panic is still recovered and counted", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 2, Clock: harness.NewClock()})
 		ran := make(chan struct{})
 		spawn(ctx, e, panicking)

@@ -17,7 +17,8 @@ import (
 )
 
 var _ = Describe("shutdown", Label("shutdown"), func() {
-	It("refuses new tasks with ErrClosed once shut down", func(ctx SpecContext) {
+	It("refuses new tasks with ErrClosed once shut down", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 2, Queue: 2, Clock: clk})
 
@@ -29,7 +30,8 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 			To(MatchError(executor.ErrClosed), "After Shutdown, TrySpawn should refuse with ErrClosed. %s", harness.See("shutdown"))
 	}, harness.Timeout)
 
-	It("lets the queued tasks finish before returning", func(ctx SpecContext) {
+	It("lets the queued tasks finish before returning", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 3, Clock: clk})
 		var mu sync.Mutex
@@ -57,7 +59,8 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 		Expect(done).To(Equal([]int{0, 1, 2}), "Shutdown should let every queued task run. %s", harness.See("shutdown"))
 	}, harness.Timeout)
 
-	It("cancels the running tasks when the deadline passes, and returns only after every lane exited", func(ctx SpecContext) {
+	It("cancels the running tasks when the deadline passes, and returns only after every lane exited", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 2, Queue: 2, Clock: clk})
 
@@ -96,7 +99,8 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 				"even after cancelling. %s", harness.See("shutdown"))
 	}, harness.Timeout)
 
-	It("a second Shutdown is harmless: it returns ErrClosed", func(ctx SpecContext) {
+	It("a second Shutdown is harmless: it returns ErrClosed", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clk})
 
@@ -105,7 +109,8 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 			"A second Shutdown must not close a channel twice (that panics): it should return ErrClosed. %s", harness.See("shutdown"))
 	}, harness.Timeout)
 
-	It("a Spawn waiting for room when Shutdown starts gives up with ErrClosed, and the queued task still runs", func(ctx SpecContext) {
+	It("a Spawn waiting for room when Shutdown starts gives up with ErrClosed, and the queued task still runs", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clk})
 		ran := make(chan int, 1)
@@ -140,7 +145,8 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 		Expect(refusedRan.Load()).To(BeZero(), "A task whose Spawn returned ErrClosed ran anyway. %s", harness.See("shutdown"))
 	}, harness.Timeout)
 
-	It("a second Shutdown while the first is draining waits until the lanes exited, then returns ErrClosed", func(ctx SpecContext) {
+	It("a second Shutdown while the first is draining waits until the lanes exited, then returns ErrClosed", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clk})
 		holder := occupy(ctx, e)
@@ -163,7 +169,8 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 			harness.See("shutdown"))
 	}, harness.Timeout)
 
-	It("a second Shutdown with a shorter timeout does not cut the first one's drain short", func(ctx SpecContext) {
+	It("a second Shutdown with a shorter timeout does not cut the first one's drain short", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 1, Queue: 1, Clock: clk})
 		contexts := make(chan context.Context, 1)
@@ -197,7 +204,8 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 		Expect(second.Wait(ctx, clk)).To(MatchError(executor.ErrClosed))
 	}, harness.Timeout)
 
-	It("leaves no timer armed on the executor's clock once it has returned", func(ctx SpecContext) {
+	It("leaves no timer armed on the executor's clock once it has returned", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		e := start(ctx, executor.Config{Lanes: 2, Queue: 2, Clock: clk})
 		for range 2 {
@@ -224,7 +232,8 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 				"The clock says:\n%s %s", clk, harness.See("shutdown"))
 	}, harness.Timeout)
 
-	It("measures its deadline on the real clock when Config.Clock is nil", func(ctx SpecContext) {
+	It("measures its deadline on the real clock when Config.Clock is nil", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		e := start(ctx, executor.Config{Lanes: 2, Queue: 0})
 		ran := make(chan struct{})
 		spawn(ctx, e, func(context.Context) { close(ran) })
@@ -235,7 +244,8 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 			harness.See("lanes"))
 	}, harness.Timeout)
 
-	It("Spawn and TrySpawn racing Shutdown: every task is either accepted and run, or refused with ErrClosed", func(ctx SpecContext) {
+	It("Spawn and TrySpawn racing Shutdown: every task is either accepted and run, or refused with ErrClosed", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		// Rounds of spawners that keep spawning while Shutdown starts, with
 		// -race watching: a Spawn that registers with e.senders too late, a
 		// queue closed while a Spawn can still send, a counter bumped

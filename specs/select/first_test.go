@@ -44,7 +44,8 @@ func channels(n, size int) []chan int {
 }
 
 var _ = Describe("first", Label("first"), func() {
-	It("returns the value that is ready, and the index of its channel", func(ctx SpecContext) {
+	It("returns the value that is ready, and the index of its channel", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		chs := channels(3, 1)
 		chs[1] <- 42
 
@@ -54,7 +55,8 @@ var _ = Describe("first", Label("first"), func() {
 			got, harness.See("first"))
 	}, harness.Timeout)
 
-	It("blocks while nothing is ready, without spinning, and returns the first value that comes", func(ctx SpecContext) {
+	It("blocks while nothing is ready, without spinning, and returns the first value that comes", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		chs := channels(3, 0)
 		c := callFirst(ctx, chs...)
 
@@ -72,7 +74,8 @@ var _ = Describe("first", Label("first"), func() {
 			"The spec sent 7 on the channel of index 2: First should return (7, 2, nil). It returned %v. %s", got, harness.See("first"))
 	}, harness.Timeout)
 
-	It("takes one value only: the other ready channels keep theirs", func(ctx SpecContext) {
+	It("takes one value only: the other ready channels keep theirs", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		chs := channels(3, 1)
 		for i, ch := range chs {
 			ch <- 10 + i
@@ -93,7 +96,8 @@ var _ = Describe("first", Label("first"), func() {
 		}
 	}, harness.Timeout)
 
-	It("returns the context's error when the context ends first", func(ctx SpecContext) {
+	It("returns the context's error when the context ends first", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		chs := channels(2, 0)
 		firstCtx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -107,7 +111,8 @@ var _ = Describe("first", Label("first"), func() {
 		Expect(got.from).To(Equal(-1), "With an error, First's index should be -1: no channel gave a value. %s", harness.See("first"))
 	}, harness.Timeout)
 
-	It("skips a closed channel: closed is not a value", func(ctx SpecContext) {
+	It("skips a closed channel: closed is not a value", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		chs := channels(2, 0)
 		close(chs[0])
 		c := callFirst(ctx, chs...)
@@ -124,7 +129,8 @@ var _ = Describe("first", Label("first"), func() {
 			"Channel 0 was closed; the spec then sent 9 on channel 1: First should return (9, 1, nil). It returned %v. %s", got, harness.See("first"))
 	}, harness.Timeout)
 
-	It("returns ErrAllClosed once every channel is closed, or when it has none", func(ctx SpecContext) {
+	It("returns ErrAllClosed once every channel is closed, or when it has none", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		got := callFirst(ctx).Wait(ctx)
 		Expect(got.err).To(MatchError(choose.ErrAllClosed),
 			"First with no channel at all can never receive anything: it should return ErrAllClosed at once. It returned %v. %s", got, harness.See("first"))
@@ -145,7 +151,8 @@ var _ = Describe("first", Label("first"), func() {
 		Expect(got.from).To(Equal(-1), "With an error, First's index should be -1. %s", harness.See("first"))
 	}, harness.Timeout)
 
-	It("is fair: when several channels are always ready, each of them wins sometimes", func(ctx SpecContext) {
+	It("is fair: when several channels are always ready, each of them wins sometimes", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		const calls = 100
 		chs := channels(2, calls)
 		for i := range calls {
@@ -172,7 +179,8 @@ var _ = Describe("first", Label("first"), func() {
 			calls, wins[0], wins[1], harness.See("first"))
 	}, harness.Timeout)
 
-	It("treats a nil channel as a case switched off from the start: it waits on the others, and nil channels alone are ErrAllClosed", func(ctx SpecContext) {
+	It("treats a nil channel as a case switched off from the start: it waits on the others, and nil channels alone are ErrAllClosed", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		chs := channels(3, 0)
 		chs[0] = nil
 		c := callFirst(ctx, chs...)
@@ -205,7 +213,8 @@ var _ = Describe("first", Label("first"), func() {
 		}
 	}, harness.Timeout)
 
-	It("returns a nil interface value like any other value, with the index of its channel", func(ctx SpecContext) {
+	It("returns a nil interface value like any other value, with the index of its channel", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		chs := []chan error{make(chan error, 1), make(chan error, 1)}
 		chs[1] <- nil
 		c := harness.Go("choose.First[error](ctx, a, b), with a nil error waiting on b", func() firstErrResult {

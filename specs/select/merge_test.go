@@ -59,7 +59,8 @@ func drain(ctx context.Context, out <-chan int, why string) []int {
 }
 
 var _ = Describe("merge", Label("merge"), func() {
-	It("forwards every value of every input, none lost and none duplicated", func(ctx SpecContext) {
+	It("forwards every value of every input, none lost and none duplicated", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		const inputs, each = 3, 200
 		chs := channels(inputs, 0)
 		out := callMerge(ctx, chs...)
@@ -90,7 +91,8 @@ var _ = Describe("merge", Label("merge"), func() {
 		}
 	}, harness.Timeout)
 
-	It("stays open while any input is open, and closes once the last one closes", func(ctx SpecContext) {
+	It("stays open while any input is open, and closes once the last one closes", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		chs := channels(3, 0)
 		out := callMerge(ctx, chs...)
 
@@ -123,14 +125,16 @@ var _ = Describe("merge", Label("merge"), func() {
 		Expect(ok).To(BeFalse(), "Every input was closed, yet Merge sent %d. %s", v, harness.See("merge"))
 	}, harness.Timeout)
 
-	It("with no input at all, returns a channel that is already closed", func(ctx SpecContext) {
+	It("with no input at all, returns a channel that is already closed", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		out := callMerge(ctx)
 		v, ok := receive(ctx, out, "the channel of Merge with no input to be closed",
 			"With no input, nothing can ever come: Merge's channel should be closed at once, so that a range over it ends. "+harness.See("merge"))
 		Expect(ok).To(BeFalse(), "Merge with no input sent %d. %s", v, harness.See("merge"))
 	}, harness.Timeout)
 
-	It("blocks while its inputs are idle, then closes its channel when the context ends", func(ctx SpecContext) {
+	It("blocks while its inputs are idle, then closes its channel when the context ends", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		chs := channels(2, 0)
 		mergeCtx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -143,7 +147,8 @@ var _ = Describe("merge", Label("merge"), func() {
 		Expect(got).To(BeEmpty(), "Nobody sent anything, yet Merge sent %v. %s", got, harness.See("merge"))
 	}, harness.Timeout)
 
-	It("lets every goroutine it started go when the context ends, even if nobody reads its channel", func(ctx SpecContext) {
+	It("lets every goroutine it started go when the context ends, even if nobody reads its channel", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		chs := channels(2, 1)
 		chs[0] <- 1
 		chs[1] <- 2
@@ -161,7 +166,8 @@ var _ = Describe("merge", Label("merge"), func() {
 		}
 	}, harness.Timeout)
 
-	It("treats a nil input as switched off: it closes once the other inputs are closed", func(ctx SpecContext) {
+	It("treats a nil input as switched off: it closes once the other inputs are closed", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		a := make(chan int)
 		out := callMerge(ctx, nil, a, nil)
 		produce(a, []int{1, 2, 3})

@@ -47,7 +47,8 @@ func describeOrder(handled []int) string {
 }
 
 var _ = Describe("priority", Label("priority"), func() {
-	It("handles every waiting control message before any data message, over 100 of each", func(ctx SpecContext) {
+	It("handles every waiting control message before any data message, over 100 of each", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		const n = 100
 		control, data := make(chan int, n), make(chan int, n)
 		for k := range n {
@@ -72,7 +73,8 @@ var _ = Describe("priority", Label("priority"), func() {
 		}
 	}, harness.Timeout)
 
-	It("looks at control again after every message: a control message that comes while data waits goes first", func(ctx SpecContext) {
+	It("looks at control again after every message: a control message that comes while data waits goes first", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		const n = 50
 		control, data := make(chan int, n), make(chan int, n)
 		for k := range n {
@@ -101,7 +103,8 @@ var _ = Describe("priority", Label("priority"), func() {
 			"one. %s", describeOrder(handled), harness.See("priority"))
 	}, harness.Timeout)
 
-	It("handles a control message even while no data comes", func(ctx SpecContext) {
+	It("handles a control message even while no data comes", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		control, data := make(chan int), make(chan int)
 		pctx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -121,7 +124,8 @@ var _ = Describe("priority", Label("priority"), func() {
 		Expect(c.Wait(ctx)).To(MatchError(context.Canceled), "The spec then cancelled the context: Prioritize should return ctx.Err(). %s", harness.See("priority"))
 	}, harness.Timeout)
 
-	It("blocks while no message is waiting, without spinning", func(ctx SpecContext) {
+	It("blocks while no message is waiting, without spinning", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		control, data := make(chan int), make(chan int)
 		handled := make(chan int, 1)
 		c := prioritize(ctx, control, data, func(m int) { handled <- m })
@@ -138,7 +142,8 @@ var _ = Describe("priority", Label("priority"), func() {
 		Expect(c.Wait(ctx)).To(Succeed(), "Both channels were closed: Prioritize should return nil. %s", harness.See("priority"))
 	}, harness.Timeout)
 
-	It("switches a closed channel off, handles the rest of the other, and returns nil once both are closed", func(ctx SpecContext) {
+	It("switches a closed channel off, handles the rest of the other, and returns nil once both are closed", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		control, data := make(chan int), make(chan int, 10)
 		close(control)
 		for k := range 10 {
@@ -160,7 +165,8 @@ var _ = Describe("priority", Label("priority"), func() {
 			"zero value is not a message). %s", harness.See("priority"))
 	}, harness.Timeout)
 
-	It("returns the context's error, and handles nothing more, once the context has ended", func(ctx SpecContext) {
+	It("returns the context's error, and handles nothing more, once the context has ended", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		control, data := make(chan int, 10), make(chan int, 10)
 		for k := range 10 {
 			control <- controlBase + k

@@ -127,7 +127,8 @@ func (r *race) stillRunning() []string {
 }
 
 var _ = Describe("race", Label("race"), func() {
-	It("runs every function at once, and returns the value of the first to succeed", func(ctx SpecContext) {
+	It("runs every function at once, and returns the value of the first to succeed", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		a, b, c := newContender("a", "A", nil), newContender("b", "B", nil), newContender("c", "C", nil)
 		r := startRace(ctx, a, b, c)
 
@@ -138,7 +139,8 @@ var _ = Describe("race", Label("race"), func() {
 		Expect(got.value).To(Equal("B"), "Function b was the only one to finish, with \"B\": Race should return \"B\". %s", harness.See("race"))
 	}, harness.Timeout)
 
-	It("waits past a failure: a failure is not a win", func(ctx SpecContext) {
+	It("waits past a failure: a failure is not a win", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		a, b, c := newContender("a", "", errors.New("a failed")), newContender("b", "B", nil), newContender("c", "C", nil)
 		close(a.release) // a fails at once
 		r := startRace(ctx, a, b, c)
@@ -158,7 +160,8 @@ var _ = Describe("race", Label("race"), func() {
 		Expect(got.value).To(Equal("B"), "a failed, then b succeeded with \"B\": Race should return \"B\". %s", harness.See("race"))
 	}, harness.Timeout)
 
-	It("cancels the losers as soon as one wins", func(ctx SpecContext) {
+	It("cancels the losers as soon as one wins", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		a, b, c := newContender("a", "A", nil), newContender("b", "B", nil), newContender("c", "C", nil)
 		r := startRace(ctx, a, b, c)
 
@@ -174,7 +177,8 @@ var _ = Describe("race", Label("race"), func() {
 		Expect(got.value).To(Equal("A"), "a won with \"A\": Race should return \"A\". %s", harness.See("race"))
 	}, harness.Timeout)
 
-	It("returns only once every loser has returned", func(ctx SpecContext) {
+	It("returns only once every loser has returned", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		a, b, c := newContender("a", "A", nil), newContender("b", "B", nil), newContender("c", "C", nil)
 		r := startRace(ctx, a, b, c)
 
@@ -188,7 +192,8 @@ var _ = Describe("race", Label("race"), func() {
 		Expect(got.value).To(Equal("C"), "c won with \"C\": Race should return \"C\". %s", harness.See("race"))
 	}, harness.Timeout)
 
-	It("returns every error when every function fails, and ErrNoContenders with none", func(ctx SpecContext) {
+	It("returns every error when every function fails, and ErrNoContenders with none", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		errA, errB, errC := errors.New("a failed"), errors.New("b failed"), errors.New("c failed")
 		a, b, c := newContender("a", "", errA), newContender("b", "", errB), newContender("c", "", errC)
 		for _, x := range []*contender{a, b, c} {
@@ -210,7 +215,8 @@ var _ = Describe("race", Label("race"), func() {
 			"should return ErrNoContenders at once. %s", harness.See("race"))
 	}, harness.Timeout)
 
-	It("returns the context's error when the context ends first, once every function has stopped", func(ctx SpecContext) {
+	It("returns the context's error when the context ends first, once every function has stopped", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		a, b := newContender("a", "A", nil), newContender("b", "B", nil)
 		r := startRace(ctx, a, b)
 
@@ -224,7 +230,8 @@ var _ = Describe("race", Label("race"), func() {
 			"wait until they have returned. %s", running, harness.See("race"))
 	}, harness.Timeout)
 
-	It("returns the context's error when the context ends, even when the functions report their stop in words of their own", func(ctx SpecContext) {
+	It("returns the context's error when the context ends, even when the functions report their stop in words of their own", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		raceCtx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		started := make(chan string, 2)

@@ -27,7 +27,8 @@ func callRelay(ctx context.Context, in, out chan int, capacity int) *harness.Cal
 }
 
 var _ = Describe("cancel-safety", Label("cancel-safety"), func() {
-	It("delivers every value in order, and returns nil once its input is closed and everything is delivered", func(ctx SpecContext) {
+	It("delivers every value in order, and returns nil once its input is closed and everything is delivered", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		in, out := make(chan int), make(chan int)
 		c := callRelay(ctx, in, out, 3)
 		values := make([]int, 100)
@@ -48,7 +49,8 @@ var _ = Describe("cancel-safety", Label("cancel-safety"), func() {
 		Expect(res.held).To(BeEmpty(), "Every value was delivered: Relay has nothing to hand back. %s", harness.See("cancel-safety"))
 	}, harness.Timeout)
 
-	It("keeps taking values while nobody reads, up to its capacity", func(ctx SpecContext) {
+	It("keeps taking values while nobody reads, up to its capacity", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		in, out := make(chan int), make(chan int)
 		c := callRelay(ctx, in, out, 4)
 
@@ -70,7 +72,8 @@ var _ = Describe("cancel-safety", Label("cancel-safety"), func() {
 		Expect(res.err).NotTo(HaveOccurred(), "in was closed and every value delivered: Relay should return nil. %s", harness.See("cancel-safety"))
 	}, harness.Timeout)
 
-	It("stops taking values once it holds capacity of them", func(ctx SpecContext) {
+	It("stops taking values once it holds capacity of them", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		in, out := make(chan int), make(chan int)
 		rctx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -96,7 +99,8 @@ var _ = Describe("cancel-safety", Label("cancel-safety"), func() {
 		Expect(res.held).To(Equal([]int{1, 2}), "Relay held 1 and 2 when its context ended: it should hand them back. %s", harness.See("cancel-safety"))
 	}, harness.Timeout)
 
-	It("never loses a value it received when the context ends: it hands them back, in order", func(ctx SpecContext) {
+	It("never loses a value it received when the context ends: it hands them back, in order", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		in, out := make(chan int), make(chan int)
 		rctx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -116,7 +120,8 @@ var _ = Describe("cancel-safety", Label("cancel-safety"), func() {
 			"what one turn received survives the turn on which the context wins. %s", res.held, harness.See("cancel-safety"))
 	}, harness.Timeout)
 
-	It("counts a capacity of 0 or less as 1: it takes one value while nobody reads, and no more", func(ctx SpecContext) {
+	It("counts a capacity of 0 or less as 1: it takes one value while nobody reads, and no more", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		for _, capacity := range []int{0, -3} {
 			in, out := make(chan int), make(chan int)
 			rctx, cancel := context.WithCancel(ctx)
@@ -142,7 +147,8 @@ var _ = Describe("cancel-safety", Label("cancel-safety"), func() {
 		}
 	}, harness.Timeout)
 
-	It("leaves out open when it returns: out belongs to the consumer's side", func(ctx SpecContext) {
+	It("leaves out open when it returns: out belongs to the consumer's side", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		in, out := make(chan int), make(chan int, 1)
 		c := callRelay(ctx, in, out, 2)
 		sendTo(ctx, c, in, 1, "value 1 on in", harness.See("cancel-safety"))

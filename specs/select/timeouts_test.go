@@ -99,7 +99,8 @@ func callDebounce(ctx context.Context, clk clock.Clock, quiet time.Duration, in 
 var _ = Describe("timeouts", Label("timeouts"), func() {
 	const d = time.Hour
 
-	It("Recv returns a value that comes before the time is up, even 1ns before", func(ctx SpecContext) {
+	It("Recv returns a value that comes before the time is up, even 1ns before", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock() // checked when the spec ends: no timer of yours left armed
 		ch := make(chan int)
 		c := callRecv(ctx, clk, d, ch)
@@ -115,7 +116,8 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 		Expect(got.value).To(Equal(42), "The spec sent 42: Recv should return 42. %s", harness.See("timeouts"))
 	}, harness.Timeout)
 
-	It("Recv gives up with ErrTimeout exactly when the time is up, on the clock it was given", func(ctx SpecContext) {
+	It("Recv gives up with ErrTimeout exactly when the time is up, on the clock it was given", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock() // checked when the spec ends: no timer of yours left armed
 		c := callRecv(ctx, clk, d, make(chan int))
 
@@ -134,7 +136,8 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 			"Recv's timeout is not a context's error: the caller must tell \"no value in time\" from \"my context ended\". %s", harness.See("timeouts"))
 	}, harness.Timeout)
 
-	It("Recv returns ErrClosed for a closed channel, and the context's error when the context ends", func(ctx SpecContext) {
+	It("Recv returns ErrClosed for a closed channel, and the context's error when the context ends", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock() // checked when the spec ends: no timer of yours left armed
 		closed := make(chan int)
 		close(closed)
@@ -152,7 +155,8 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 			"context.Canceled, at once. It returned (%d, %v). %s", got.value, got.err, harness.See("timeouts"))
 	}, harness.Timeout)
 
-	It("Watch reports, at every tick, how many beats in a row were missed", func(ctx SpecContext) {
+	It("Watch reports, at every tick, how many beats in a row were missed", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock() // checked when the spec ends: no timer of yours left armed
 		wctx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -173,7 +177,8 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 		Expect(c.Wait(ctx, clk)).To(MatchError(context.Canceled), "The spec cancelled Watch's context: Watch should return ctx.Err(). %s", harness.See("timeouts"))
 	}, harness.Timeout)
 
-	It("Watch starts counting again after a beat", func(ctx SpecContext) {
+	It("Watch starts counting again after a beat", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock() // checked when the spec ends: no timer of yours left armed
 		beats := make(chan struct{})
 		reports := make(chan int, 16)
@@ -207,7 +212,8 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 		Expect(c.Wait(ctx, clk)).To(Succeed(), "The spec closed beats: Watch should return nil. %s", harness.See("timeouts"))
 	}, harness.Timeout)
 
-	It("Watch stops its ticker when it returns, either way", func(ctx SpecContext) {
+	It("Watch stops its ticker when it returns, either way", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock() // checked when the spec ends: no timer of yours left armed
 		wctx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -232,7 +238,8 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 		Expect(clk.Pending()).To(BeEmpty(), "Watch returned when beats was closed, but left its ticker running:\n\n%v\n\n%s", clk, harness.See("timeouts"))
 	}, harness.Timeout)
 
-	It("Debounce sends only the last value of a burst, once no new value has come for the quiet period", func(ctx SpecContext) {
+	It("Debounce sends only the last value of a burst, once no new value has come for the quiet period", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		const quiet = 100 * time.Millisecond
 		clk := harness.NewClock() // checked when the spec ends: no timer of yours left armed
 		in := make(chan int)
@@ -269,7 +276,8 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 		Expect(ok).To(BeFalse(), "Nothing was waiting when the spec closed the input: Debounce should just close its channel. %s", harness.See("timeouts"))
 	}, harness.Timeout)
 
-	It("Debounce sends a value still waiting when its input closes, then closes its channel", func(ctx SpecContext) {
+	It("Debounce sends a value still waiting when its input closes, then closes its channel", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		const quiet = 100 * time.Millisecond
 		clk := harness.NewClock() // checked when the spec ends: no timer of yours left armed
 		in := make(chan int)
@@ -287,7 +295,8 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 		Expect(ok).To(BeFalse(), "The input was closed and its last value sent: Debounce should close its channel. %s", harness.See("timeouts"))
 	}, harness.Timeout)
 
-	It("Debounce drops what waits, stops its timer and closes its channel when the context ends", func(ctx SpecContext) {
+	It("Debounce drops what waits, stops its timer and closes its channel when the context ends", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		const quiet = 100 * time.Millisecond
 		clk := harness.NewClock() // checked when the spec ends: no timer of yours left armed
 		in := make(chan int)
@@ -305,7 +314,8 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 		Expect(clk.Pending()).To(BeEmpty(), "Debounce stopped, but left its timer armed:\n\n%v\n\nStop it on the way out (defer). %s", clk, harness.See("timeouts"))
 	}, harness.Timeout)
 
-	It("Recv leaves no timer armed once it has returned, whichever way", func(ctx SpecContext) {
+	It("Recv leaves no timer armed once it has returned, whichever way", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock() // checked when the spec ends too
 		ways := []struct {
 			what string
@@ -330,7 +340,8 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 		}
 	}, harness.Timeout)
 
-	It("Debounce drops a value nobody has read yet when the context ends: it does not wait for a reader", func(ctx SpecContext) {
+	It("Debounce drops a value nobody has read yet when the context ends: it does not wait for a reader", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		const quiet = 100 * time.Millisecond
 		clk := harness.NewClock()
 		in := make(chan int)

@@ -25,7 +25,8 @@ func isFinished[T any](ctx context.Context, h *task.Handle[T]) bool {
 }
 
 var _ = Describe("abort", Label("abort"), func() {
-	It("Abort cancels the task's context, and Join then reports a JoinError that says cancelled", func(ctx SpecContext) {
+	It("Abort cancels the task's context, and Join then reports a JoinError that says cancelled", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		started := make(chan struct{})
 		causes := make(chan error, 1)
 		h := spawn(ctx, func(taskCtx context.Context) (int, error) {
@@ -49,7 +50,8 @@ var _ = Describe("abort", Label("abort"), func() {
 		Expect(got.err.Error()).To(ContainSubstring("cancelled"))
 	}, harness.Timeout)
 
-	It("an aborted task is reported as cancelled, even when f returns a value anyway", func(ctx SpecContext) {
+	It("an aborted task is reported as cancelled, even when f returns a value anyway", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		started := make(chan struct{})
 		release := make(chan struct{})
 		h := spawn(ctx, func(context.Context) (int, error) {
@@ -70,7 +72,8 @@ var _ = Describe("abort", Label("abort"), func() {
 		Expect(got.value).To(BeZero(), "An aborted task has no value: Join gives the zero value.")
 	}, harness.Timeout)
 
-	It("aborting a finished task changes nothing: Join still gives its result", func(ctx SpecContext) {
+	It("aborting a finished task changes nothing: Join still gives its result", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		h := spawn(ctx, func(context.Context) (string, error) { return "arrived", nil })
 		Expect(join(ctx, h)).To(Equal(outcome[string]{value: "arrived"}))
 		Expect(isFinished(ctx, h)).To(BeTrue(), "Join returned, so the task has finished. %s", harness.See("abort"))
@@ -80,7 +83,8 @@ var _ = Describe("abort", Label("abort"), func() {
 			"The task had already finished when it was aborted: Join should still give its result. %s", harness.See("abort"))
 	}, harness.Timeout)
 
-	It("IsFinished never blocks: false while the task runs, true once it has ended", func(ctx SpecContext) {
+	It("IsFinished never blocks: false while the task runs, true once it has ended", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		release := make(chan struct{})
 		h := spawn(ctx, func(context.Context) (int, error) {
 			<-release
@@ -96,7 +100,8 @@ var _ = Describe("abort", Label("abort"), func() {
 		Expect(isFinished(ctx, h)).To(BeTrue(), "Join returned, so the task has finished. %s", harness.See("abort"))
 	}, harness.Timeout)
 
-	It("a task whose spawner's context ends is not aborted: Join gives what f returned", func(ctx SpecContext) {
+	It("a task whose spawner's context ends is not aborted: Join gives what f returned", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		spawnCtx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		h := spawn(spawnCtx, func(taskCtx context.Context) (int, error) {
@@ -114,7 +119,8 @@ var _ = Describe("abort", Label("abort"), func() {
 		Expect(got.err).To(MatchError("stopped: context canceled"), "Join should give the error f returned. %s", harness.See("abort"))
 	}, harness.Timeout)
 
-	It("a task aborted that then panics is reported as a panic, not as cancelled", func(ctx SpecContext) {
+	It("a task aborted that then panics is reported as a panic, not as cancelled", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		started := make(chan struct{})
 		h := spawn(ctx, func(taskCtx context.Context) (int, error) {
 			close(started)

@@ -52,7 +52,8 @@ func (r *failingReader) Read(p []byte) (int, error) {
 }
 
 var _ = Describe("capture", Label("capture"), func() {
-	It("runs a task per chunk, all at once", func(ctx SpecContext) {
+	It("runs a task per chunk, all at once", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		chunks := startChunks(ctx, `"aaaabbbbcc"`, strings.NewReader("aaaabbbbcc"), 4, func(ctx context.Context, chunk []byte) (string, error) {
 			pause(ctx, clk, time.Second)
@@ -69,7 +70,8 @@ var _ = Describe("capture", Label("capture"), func() {
 			"Chunks should return each chunk's result, in chunk order; the last chunk may be shorter. %s", harness.See("capture"))
 	}, harness.Timeout)
 
-	It("gives every task its own chunk, though every read reuses one buffer", func(ctx SpecContext) {
+	It("gives every task its own chunk, though every read reuses one buffer", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		// Each task looks at its chunk only after its second on the clock,
 		// so after every read was made.
@@ -90,7 +92,8 @@ var _ = Describe("capture", Label("capture"), func() {
 				"in a variable declared inside the loop. %s", harness.See("capture"))
 	}, harness.Timeout)
 
-	It("returns the results in chunk order, collected without a data race", func(ctx SpecContext) {
+	It("returns the results in chunk order, collected without a data race", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		const input = "aaaabbbbccccddddeeeeffffgggghhhh"
 		// The later the chunk, the shorter its trip: the tasks finish in
@@ -114,7 +117,8 @@ var _ = Describe("capture", Label("capture"), func() {
 				"chunk order. %s", harness.See("capture"))
 	}, harness.Timeout)
 
-	It("returns the error of the first failing chunk, once every task has ended", func(ctx SpecContext) {
+	It("returns the error of the first failing chunk, once every task has ended", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		errB, errD := errors.New("chunk b is broken"), errors.New("chunk d is broken")
 		// Written by c's task as its last step, read by the spec without a
@@ -150,7 +154,8 @@ var _ = Describe("capture", Label("capture"), func() {
 		Expect(cFinished).To(BeTrue(), "Chunks returned before chunk c's task ended: it must wait for the tasks it aborts. %s", harness.See("capture"))
 	}, harness.Timeout)
 
-	It("stops at a read error: aborts the tasks already spawned, waits for them, and returns the error", func(ctx SpecContext) {
+	It("stops at a read error: aborts the tasks already spawned, waits for them, and returns the error", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		broken := errors.New("disk unplugged")
 		var mu sync.Mutex
 		var ended []string
@@ -171,7 +176,8 @@ var _ = Describe("capture", Label("capture"), func() {
 			"Chunks returned before the tasks it had spawned ended: abort them, and wait for each. %s", harness.See("capture"))
 	}, harness.Timeout)
 
-	It("refuses a chunk size of 0 or less with an error, and runs no work", func(ctx SpecContext) {
+	It("refuses a chunk size of 0 or less with an error, and runs no work", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		for _, size := range []int{0, -4} {
 			var calls atomic.Int32
 			got := returned(ctx, startChunks(ctx, `"abc"`, strings.NewReader("abc"), size, func(context.Context, []byte) (string, error) {
@@ -185,7 +191,8 @@ var _ = Describe("capture", Label("capture"), func() {
 		}
 	}, harness.Timeout)
 
-	It("derives every task's context from its own: cancelling Chunks' context cancels the work", func(ctx SpecContext) {
+	It("derives every task's context from its own: cancelling Chunks' context cancels the work", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		chunksCtx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		started := make(chan struct{}, 2)

@@ -13,7 +13,8 @@ import (
 )
 
 var _ = Describe("handle", Label("handle"), func() {
-	It("Spawn returns at once, while f runs on a goroutine of its own", func(ctx SpecContext) {
+	It("Spawn returns at once, while f runs on a goroutine of its own", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		started := make(chan struct{})
 		release := make(chan struct{})
 		f := func(context.Context) (int, error) {
@@ -34,7 +35,8 @@ var _ = Describe("handle", Label("handle"), func() {
 		Expect(got.value).To(Equal(1), "Join should give the value f returned. %s", harness.See("handle"))
 	}, harness.Timeout)
 
-	It("Join waits for the task to return, then gives its value and error", func(ctx SpecContext) {
+	It("Join waits for the task to return, then gives its value and error", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		// Three rounds: a Join that does not wait reads the result either
 		// before the task wrote it (the zero value) or after, unordered (a
 		// data race); which one depends on scheduling, and each round is
@@ -62,7 +64,8 @@ var _ = Describe("handle", Label("handle"), func() {
 		Expect(join(ctx, failing).err).To(MatchError(broken), "Join should give the error the task returned. %s", harness.See("handle"))
 	}, harness.Timeout)
 
-	It("Join gives up with its context's error, and the task goes on", func(ctx SpecContext) {
+	It("Join gives up with its context's error, and the task goes on", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		release := make(chan struct{})
 		h := spawn(ctx, func(taskCtx context.Context) (int, error) {
 			<-release
@@ -84,7 +87,8 @@ var _ = Describe("handle", Label("handle"), func() {
 		Expect(got.value).To(Equal(7), "A Join that gave up does not lose the result: a later Join gets it. %s", harness.See("handle"))
 	}, harness.Timeout)
 
-	It("Join can be called again, and from several goroutines at once, with the same result", func(ctx SpecContext) {
+	It("Join can be called again, and from several goroutines at once, with the same result", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		h := spawn(ctx, func(ctx context.Context) (string, error) {
 			pause(ctx, clk, time.Second)
@@ -107,7 +111,8 @@ var _ = Describe("handle", Label("handle"), func() {
 		Expect(again).To(Equal(outcome[string]{value: "arrived"}), "A later Join should give the same result. %s", harness.See("handle"))
 	}, harness.Timeout)
 
-	It("the task's context ends once the task is over", func(ctx SpecContext) {
+	It("the task's context ends once the task is over", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		kept := make(chan context.Context, 1)
 		h := spawn(ctx, func(taskCtx context.Context) (int, error) {
 			kept <- taskCtx // as a task that handed its context to a helper goroutine would

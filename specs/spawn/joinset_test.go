@@ -89,7 +89,8 @@ func (w *waiter) task(ctx context.Context) (string, error) {
 }
 
 var _ = Describe("joinset", Label("joinset"), func() {
-	It("JoinNext returns the tasks in the order they finish, not the order they were spawned", func(ctx SpecContext) {
+	It("JoinNext returns the tasks in the order they finish, not the order they were spawned", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		s := newSet[string](ctx, 0)
 		for _, car := range []struct {
@@ -116,7 +117,8 @@ var _ = Describe("joinset", Label("joinset"), func() {
 			"Every task was joined: JoinNext should return task.ErrEmpty. %s", harness.See("joinset"))
 	}, harness.Timeout)
 
-	It("JoinNext gives each task's outcome as Join would, then ErrEmpty", func(ctx SpecContext) {
+	It("JoinNext gives each task's outcome as Join would, then ErrEmpty", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newSet[int](ctx, 0)
 		Expect(joinNext(ctx, s, "An empty set has nothing to wait for.").err).To(MatchError(task.ErrEmpty),
 			"A set with no task should make JoinNext return task.ErrEmpty at once. %s", harness.See("joinset"))
@@ -140,7 +142,8 @@ var _ = Describe("joinset", Label("joinset"), func() {
 			"Every task was joined: JoinNext should return task.ErrEmpty. %s", harness.See("joinset"))
 	}, harness.Timeout)
 
-	It("JoinNext gives up with its context's error, and the task stays in the set", func(ctx SpecContext) {
+	It("JoinNext gives up with its context's error, and the task stays in the set", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newSet[string](ctx, 0)
 		w := newWaiter("late")
 		setSpawn(ctx, s, w.task)
@@ -156,7 +159,8 @@ var _ = Describe("joinset", Label("joinset"), func() {
 			"A JoinNext that gave up must not lose the task: the next JoinNext gets it. %s", harness.See("joinset"))
 	}, harness.Timeout)
 
-	It("AbortAll aborts every task; each is then joined as cancelled", func(ctx SpecContext) {
+	It("AbortAll aborts every task; each is then joined as cancelled", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newSet[string](ctx, 0)
 		waiters := []*waiter{newWaiter("A"), newWaiter("B"), newWaiter("C")}
 		for _, w := range waiters {
@@ -173,7 +177,8 @@ var _ = Describe("joinset", Label("joinset"), func() {
 		Expect(joinNext(ctx, s, "Every task was joined.").err).To(MatchError(task.ErrEmpty))
 	}, harness.Timeout)
 
-	It("Shutdown aborts every task and returns only once they have all ended", func(ctx SpecContext) {
+	It("Shutdown aborts every task and returns only once they have all ended", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		s := newSet[int](ctx, 0)
 		started := make(chan struct{}, 3)
@@ -207,7 +212,8 @@ var _ = Describe("joinset", Label("joinset"), func() {
 				"should then return task.ErrEmpty. %s", harness.See("joinset"))
 	}, harness.Timeout)
 
-	It("with a limit, TrySpawn refuses a task while limit tasks run, and accepts once one has ended", func(ctx SpecContext) {
+	It("with a limit, TrySpawn refuses a task while limit tasks run, and accepts once one has ended", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newSet[string](ctx, 2)
 		first, second := newWaiter("first"), newWaiter("second")
 		Expect(trySpawn(ctx, s, first.task)).To(BeTrue(), "A set with a limit of 2 has a free slot for its first task. %s", harness.See("joinset"))
@@ -226,7 +232,8 @@ var _ = Describe("joinset", Label("joinset"), func() {
 		Expect(ran).To(BeFalse(), "TrySpawn refused a task, yet ran it.")
 	}, harness.Timeout)
 
-	It("with a limit, Spawn waits for a free slot, and gives up when its context ends", func(ctx SpecContext) {
+	It("with a limit, Spawn waits for a free slot, and gives up when its context ends", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newSet[string](ctx, 1)
 		first := newWaiter("first")
 		setSpawn(ctx, s, first.task)
@@ -252,7 +259,8 @@ var _ = Describe("joinset", Label("joinset"), func() {
 		Expect(refused.started).NotTo(BeClosed(), "A task refused by Spawn ran anyway. %s", harness.See("joinset"))
 	}, harness.Timeout)
 
-	It("with a limit, runs at most limit tasks at once, each as soon as a slot frees", func(ctx SpecContext) {
+	It("with a limit, runs at most limit tasks at once, each as soon as a slot frees", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		s := newSet[int](ctx, 2)
 		var mu sync.Mutex
@@ -298,7 +306,8 @@ var _ = Describe("joinset", Label("joinset"), func() {
 				"when those end, one second later, and 4 a second after that. %s", harness.See("joinset"))
 	}, harness.Timeout)
 
-	It("Shutdown gives up with its context's error when its context ends while it waits, and the tasks stay in the set", func(ctx SpecContext) {
+	It("Shutdown gives up with its context's error when its context ends while it waits, and the tasks stay in the set", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newSet[string](ctx, 0)
 		started := make(chan struct{})
 		release := make(chan struct{})
@@ -326,7 +335,8 @@ var _ = Describe("joinset", Label("joinset"), func() {
 		Expect(joinNext(ctx, s, "Every task was joined.").err).To(MatchError(task.ErrEmpty))
 	}, harness.Timeout)
 
-	It("can be used again after Shutdown", func(ctx SpecContext) {
+	It("can be used again after Shutdown", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newSet[string](ctx, 1)
 		w := newWaiter("before")
 		setSpawn(ctx, s, w.task)
@@ -340,7 +350,8 @@ var _ = Describe("joinset", Label("joinset"), func() {
 		Expect(joinNext(ctx, s, "Every task was joined.").err).To(MatchError(task.ErrEmpty))
 	}, harness.Timeout)
 
-	It("AbortAll, Spawn and JoinNext racing: every task spawned is joined exactly once", func(ctx SpecContext) {
+	It("AbortAll, Spawn and JoinNext racing: every task spawned is joined exactly once", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		const spawners, each = 4, 25
 		s := newSet[int](ctx, 0)
 		go1 := make(chan struct{})
@@ -419,7 +430,8 @@ var _ = Describe("joinset", Label("joinset"), func() {
 		Expect(joinNext(ctx, s, "Every task was joined.").err).To(MatchError(task.ErrEmpty))
 	}, harness.Timeout)
 
-	It("a limit of 0 or less means no limit: TrySpawn never refuses, and every task runs at once", func(ctx SpecContext) {
+	It("a limit of 0 or less means no limit: TrySpawn never refuses, and every task runs at once", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		for _, limit := range []int{0, -1} {
 			s := newSet[string](ctx, limit)
 			waiters := make([]*waiter, 5)
@@ -440,7 +452,8 @@ var _ = Describe("joinset", Label("joinset"), func() {
 		}
 	}, harness.Timeout)
 
-	It("a task's context is derived from the one given to Spawn or TrySpawn: it ends when that one ends", func(ctx SpecContext) {
+	It("a task's context is derived from the one given to Spawn or TrySpawn: it ends when that one ends", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newSet[string](ctx, 2)
 		spawnCtx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -467,7 +480,8 @@ var _ = Describe("joinset", Label("joinset"), func() {
 		}
 	}, harness.Timeout)
 
-	It("a task spawned while JoinNext waits can be the one it returns", func(ctx SpecContext) {
+	It("a task spawned while JoinNext waits can be the one it returns", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := newSet[string](ctx, 0)
 		slow := newWaiter("slow")
 		setSpawn(ctx, s, slow.task)

@@ -38,7 +38,8 @@ func current() string {
 }
 
 var _ = Describe("panics", Label("panics"), func() {
-	It("a panicking task does not crash the program: Join reports a JoinError that says it panicked", func(ctx SpecContext) {
+	It("a panicking task does not crash the program: Join reports a JoinError that says it panicked", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		h := spawn(ctx, panicking)
 		got := join(ctx, h)
 		je := joinError(got.err, "The task panicked")
@@ -49,7 +50,8 @@ var _ = Describe("panics", Label("panics"), func() {
 		Expect(got.value).To(BeZero(), "A task that panicked has no value: Join gives the zero value.")
 	}, harness.Timeout)
 
-	It("the JoinError carries the value the task panicked with and the stack where it panicked", func(ctx SpecContext) {
+	It("the JoinError carries the value the task panicked with and the stack where it panicked", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		h := spawn(ctx, panicking)
 		je := joinError(join(ctx, h).err, "The task panicked")
 		Expect(je.Panic).To(Equal(onPurpose), "The JoinError's Panic should be what the task panicked with, as recover() gave it. %s", harness.See("panics"))
@@ -58,7 +60,8 @@ var _ = Describe("panics", Label("panics"), func() {
 				"while the panicking frames are still on the stack, so that it shows the function that panicked. %s", harness.See("panics"))
 	}, harness.Timeout)
 
-	It("a task that panics with an error is still a panic, not an error the task returned", func(ctx SpecContext) {
+	It("a task that panics with an error is still a panic, not an error the task returned", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		h := spawn(ctx, func(context.Context) (int, error) { panic(io.ErrUnexpectedEOF) })
 		got := join(ctx, h)
 		je := joinError(got.err, "The task panicked with an error value")
@@ -68,7 +71,8 @@ var _ = Describe("panics", Label("panics"), func() {
 				"them apart with errors.Is(err, task.ErrPanicked). %s", harness.See("panics"))
 	}, harness.Timeout)
 
-	It("a panic in one task leaves the other tasks running", func(ctx SpecContext) {
+	It("a panic in one task leaves the other tasks running", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		release := make(chan struct{})
 		other := spawn(ctx, func(context.Context) (string, error) {
 			<-release

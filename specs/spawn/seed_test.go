@@ -14,7 +14,8 @@ import (
 )
 
 var _ = Describe("seed", Label("seed"), func() {
-	It("runs the task on a goroutine of its own, which waits one second on the clock", func(ctx SpecContext) {
+	It("runs the task on a goroutine of its own, which waits one second on the clock", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		var out harness.Buffer
 		seed := harness.Go("task.Seed(ctx, clk, &out)", func() error { return task.Seed(ctx, clk, &out) })
@@ -33,7 +34,8 @@ var _ = Describe("seed", Label("seed"), func() {
 			"After one second the task should have written \"Tâche spawnée\" and a newline. %s", harness.See("seed"))
 	}, harness.Timeout)
 
-	It("waits for its task: returns only once the task has written, one second later", func(ctx SpecContext) {
+	It("waits for its task: returns only once the task has written, one second later", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		// A plain bytes.Buffer, which is not safe for concurrent use: the
 		// spec reads it once Seed has returned, which is safe only if Seed
@@ -55,7 +57,8 @@ var _ = Describe("seed", Label("seed"), func() {
 				"wait for its task. %s", harness.See("seed"))
 	}, harness.Timeout)
 
-	It("returns the context's error when cancelled during the wait, and the task writes nothing", func(ctx SpecContext) {
+	It("returns the context's error when cancelled during the wait, and the task writes nothing", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		var out harness.Buffer
 		seedCtx, cancel := context.WithCancel(ctx)
@@ -75,7 +78,8 @@ var _ = Describe("seed", Label("seed"), func() {
 		Expect(out.String()).To(BeEmpty(), "A cancelled task must not write.")
 	}, harness.Timeout)
 
-	It("returns the writer's error", func(ctx SpecContext) {
+	It("returns the writer's error", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		broken := errors.New("disk full")
 		seed := harness.Go("task.Seed(ctx, clk, failingWriter)", func() error {

@@ -33,7 +33,8 @@ func startServe(ctx context.Context, ln net.Listener, handle server.ConnHandler)
 }
 
 var _ = Describe("accept-loop", Label("accept-loop"), func() {
-	It("serves each connection on a goroutine of its own: a slow client does not hold up the next", func(ctx SpecContext) {
+	It("serves each connection on a goroutine of its own: a slow client does not hold up the next", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		network := memnet.New()
 		ln := listen(network)
 		started := make(chan int, 3)
@@ -57,7 +58,8 @@ var _ = Describe("accept-loop", Label("accept-loop"), func() {
 				"and go straight back to Accept, or one slow client stops the whole server")).To(Equal(2))
 	}, harness.Timeout)
 
-	It("closes each connection once its handler returns", func(ctx SpecContext) {
+	It("closes each connection once its handler returns", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		network := memnet.New()
 		ln := listen(network)
 		serve, _ := startServe(ctx, ln, func(ctx context.Context, conn net.Conn) {
@@ -73,7 +75,8 @@ var _ = Describe("accept-loop", Label("accept-loop"), func() {
 		Expect(read.Wait(ctx)).To(Equal("bye\n"), "The client should have read what the handler wrote. %s", harness.See("accept-loop"))
 	}, harness.Timeout)
 
-	It("closes its listener when its context ends, and returns nil", func(ctx SpecContext) {
+	It("closes its listener when its context ends, and returns nil", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		network := memnet.New()
 		ln := watch(listen(network))
 		serve, cancel := startServe(ctx, ln, func(context.Context, net.Conn) {})
@@ -90,7 +93,8 @@ var _ = Describe("accept-loop", Label("accept-loop"), func() {
 		Expect(err).To(MatchError(syscall.ECONNREFUSED), "After Serve returned, a new client should be refused: the listener must be closed. %s", harness.See("accept-loop"))
 	}, harness.Timeout)
 
-	It("returns only once every connection in flight has finished", func(ctx SpecContext) {
+	It("returns only once every connection in flight has finished", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		network := memnet.New()
 		ln := watch(listen(network))
 		started := make(chan struct{})
@@ -125,7 +129,8 @@ var _ = Describe("accept-loop", Label("accept-loop"), func() {
 			"connection's goroutine (wg.Wait()) before it returns. %s", harness.See("accept-loop"))
 	}, harness.Timeout)
 
-	It("passes its context to every handler, so that cancelling it reaches them", func(ctx SpecContext) {
+	It("passes its context to every handler, so that cancelling it reaches them", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		network := memnet.New()
 		ln := listen(network)
 		started := make(chan struct{}, 2)
@@ -145,7 +150,8 @@ var _ = Describe("accept-loop", Label("accept-loop"), func() {
 		Expect(serve.Wait(ctx)).To(Succeed())
 	}, harness.Timeout)
 
-	It("returns the error that stopped Accept, once its connections have finished", func(ctx SpecContext) {
+	It("returns the error that stopped Accept, once its connections have finished", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		network := memnet.New()
 		ln := watch(listen(network))
 		broken := errors.New("accept tcp: too many open files")

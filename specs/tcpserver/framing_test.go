@@ -3,6 +3,7 @@ package tcpserver_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -17,7 +18,7 @@ import (
 
 // writeTo calls server.WriteResponseTo(out, method, resp) on a goroutine of
 // the spec's and fails the spec if it returns an error.
-func writeTo(ctx SpecContext, out *recorder, method string, resp server.Response) {
+func writeTo(ctx context.Context, out *recorder, method string, resp server.Response) {
 	GinkgoHelper()
 	what := fmt.Sprintf("server.WriteResponseTo(w, %q, Response{Status: %d})", method, resp.Status)
 	err := harness.Go(what, func() error { return server.WriteResponseTo(out, method, resp) }).Wait(ctx)
@@ -39,7 +40,7 @@ func parseAs(br *bufio.Reader, method string) reply {
 }
 
 // checkRequest calls server.CheckRequest(req) on a goroutine of the spec's.
-func checkRequest(ctx SpecContext, req *server.Request) error {
+func checkRequest(ctx context.Context, req *server.Request) error {
 	GinkgoHelper()
 	return harness.Go("server.CheckRequest(req)", func() error { return server.CheckRequest(req) }).Wait(ctx)
 }
@@ -54,7 +55,8 @@ func describe(req *server.Request) string {
 }
 
 var _ = Describe("framing", Label("framing"), func() {
-	It("answers HEAD with the head a GET would get, Content-Length included, and no body, so the next response stays in step", func(ctx SpecContext) {
+	It("answers HEAD with the head a GET would get, Content-Length included, and no body, so the next response stays in step", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		var out recorder
 		writeTo(ctx, &out, "HEAD", server.Response{Status: http.StatusOK, Header: http.Header{"Content-Type": {"text/plain"}}, Body: []byte("hello\n")})
 		head := out.String()
@@ -84,7 +86,8 @@ var _ = Describe("framing", Label("framing"), func() {
 		Expect(out.String()).To(ContainSubstring("\r\nContent-Length: 19\r\n"), "The 404's Content-Length is the GET's: 19.")
 	}, harness.Timeout)
 
-	It("writes neither Content-Length nor a body for 1xx, 204 and 304, whatever the handler put in Body, for GET and HEAD", func(ctx SpecContext) {
+	It("writes neither Content-Length nor a body for 1xx, 204 and 304, whatever the handler put in Body, for GET and HEAD", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		for _, status := range []int{http.StatusContinue, http.StatusEarlyHints, http.StatusNoContent, http.StatusNotModified} {
 			for _, method := range []string{"GET", "HEAD"} {
 				var out recorder
@@ -106,7 +109,8 @@ var _ = Describe("framing", Label("framing"), func() {
 		}
 	}, harness.Timeout)
 
-	It("keeps Content-Length and the body for every other status and method, and its framing its own", func(ctx SpecContext) {
+	It("keeps Content-Length and the body for every other status and method, and its framing its own", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		for _, method := range []string{"GET", "POST", "head", "OPTIONS"} {
 			for _, status := range []int{http.StatusOK, http.StatusCreated, http.StatusResetContent, http.StatusBadRequest, http.StatusServiceUnavailable} {
 				var out recorder
@@ -130,7 +134,8 @@ var _ = Describe("framing", Label("framing"), func() {
 		}
 	}, harness.Timeout)
 
-	It("refuses an HTTP/1.1 request without exactly one Host, and any request with several, with ErrBadRequest (400)", func(ctx SpecContext) {
+	It("refuses an HTTP/1.1 request without exactly one Host, and any request with several, with ErrBadRequest (400)", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		for _, tc := range []struct {
 			proto string
 			hosts []string
@@ -163,7 +168,8 @@ var _ = Describe("framing", Label("framing"), func() {
 		}
 	}, harness.Timeout)
 
-	It("refuses more than MaxHeaderFields field lines with ErrHeaderTooLarge (431), counting repeated names, and allows exactly MaxHeaderFields", func(ctx SpecContext) {
+	It("refuses more than MaxHeaderFields field lines with ErrHeaderTooLarge (431), counting repeated names, and allows exactly MaxHeaderFields", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		Expect(server.MaxHeaderFields).To(Equal(100), "MaxHeaderFields is given as 100. %s", harness.See("framing"))
 		distinct := func(n int) *server.Request {
 			req := &server.Request{Method: "GET", Target: "/", Proto: "HTTP/1.1", Header: http.Header{"Host": {"example.com"}}}

@@ -57,7 +57,8 @@ func callTimeout(ctx context.Context, h server.Handler, clk clock.Clock) *harnes
 }
 
 var _ = Describe("request-timeout", Label("request-timeout"), func() {
-	It("hands the handler a context whose deadline is 5 s after the call, on the server's clock", func(ctx SpecContext) {
+	It("hands the handler a context whose deadline is 5 s after the call, on the server's clock", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		start := clk.Now()
 		h := newStuckHandler()
@@ -74,7 +75,8 @@ var _ = Describe("request-timeout", Label("request-timeout"), func() {
 		h.finish(ctx)
 	}, harness.Timeout)
 
-	It("answers 503 with Close as soon as the deadline passes, without waiting for a handler that ignores its context", func(ctx SpecContext) {
+	It("answers 503 with Close as soon as the deadline passes, without waiting for a handler that ignores its context", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		h := newStuckHandler()
 		call := callTimeout(ctx, h.serve, clk)
@@ -94,7 +96,8 @@ var _ = Describe("request-timeout", Label("request-timeout"), func() {
 		h.finish(ctx) // its late answer must be dropped without blocking its goroutine (the leak check sees it)
 	}, harness.Timeout)
 
-	It("passes the handler's own response through when it returns in time, 504 included, and leaves no timer armed", func(ctx SpecContext) {
+	It("passes the handler's own response through when it returns in time, 504 included, and leaves no timer armed", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		for _, want := range []server.Response{
 			{Status: http.StatusOK, Header: http.Header{"X-Lane": {"2"}}, Body: []byte("fast\n")},
@@ -108,7 +111,8 @@ var _ = Describe("request-timeout", Label("request-timeout"), func() {
 		}
 	}, harness.Timeout)
 
-	It("turns a panic on the handler's goroutine into a 500 with Close, and the process lives on", func(ctx SpecContext) {
+	It("turns a panic on the handler's goroutine into a 500 with Close, and the process lives on", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		call := callTimeout(ctx, func(context.Context, *server.Request) server.Response { panic("handler bug") }, clk)
 		resp := call.Wait(ctx)
@@ -119,7 +123,8 @@ var _ = Describe("request-timeout", Label("request-timeout"), func() {
 		Expect(clk.Pending()).To(BeEmpty())
 	}, harness.Timeout)
 
-	It("ends the handler's context with the server's, and answers 503 at once", func(ctx SpecContext) {
+	It("ends the handler's context with the server's, and answers 503 at once", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		h := newStuckHandler()
 		serverCtx, cancel := context.WithCancel(ctx)
@@ -141,7 +146,8 @@ var _ = Describe("request-timeout", Label("request-timeout"), func() {
 		Expect(clk.Pending()).To(BeEmpty(), "No timer left armed once the handler returned. %s", harness.See("request-timeout"))
 	}, harness.Timeout)
 
-	It("frees the connection of a stuck request: the client reads the 503 and the connection ends", func(ctx SpecContext) {
+	It("frees the connection of a stuck request: the client reads the 503 and the connection ends", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		network := memnet.New(memnet.WithClock(clk))
 		h := newStuckHandler()

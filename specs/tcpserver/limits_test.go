@@ -90,7 +90,8 @@ func expectRefused(ctx context.Context, pending *harness.Call[accepted], client 
 }
 
 var _ = Describe("limits", Label("limits"), func() {
-	It("hands out at most n connections at once, and answers the next client 503 without reading its request", func(ctx SpecContext) {
+	It("hands out at most n connections at once, and answers the next client 503 without reading its request", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		network := memnet.New(memnet.WithClock(clk))
 		ln := listen(network)
@@ -111,7 +112,8 @@ var _ = Describe("limits", Label("limits"), func() {
 			"was closed: its place should go to the next client. %s", harness.See("limits"))
 	}, harness.Timeout)
 
-	It("frees a place when a connection closes, once however many times it is closed", func(ctx SpecContext) {
+	It("frees a place when a connection closes, once however many times it is closed", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		network := memnet.New(memnet.WithClock(clk))
 		ln := listen(network)
@@ -130,7 +132,8 @@ var _ = Describe("limits", Label("limits"), func() {
 			"a sync.Once")
 	}, harness.Timeout)
 
-	It("refuses on the accepting goroutine: a client that does not read holds it only until RefuseTimeout, and costs no goroutine", func(ctx SpecContext) {
+	It("refuses on the accepting goroutine: a client that does not read holds it only until RefuseTimeout, and costs no goroutine", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		network := memnet.New(memnet.WithClock(clk), memnet.WithWindow(16)) // the 503 does not fit: it waits for a reader
 		ln := listen(network)
@@ -159,7 +162,8 @@ var _ = Describe("limits", Label("limits"), func() {
 			"The holder closed its connection: its place should go to the next client. %s", harness.See("limits"))
 	}, harness.Timeout)
 
-	It("keeps its count under contention: connections closed twice, at once, while Accept hands out another", func(ctx SpecContext) {
+	It("keeps its count under contention: connections closed twice, at once, while Accept hands out another", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		const n = 8
 		clk := harness.NewClock()
 		network := memnet.New(memnet.WithClock(clk))
@@ -216,7 +220,8 @@ var _ = Describe("limits", Label("limits"), func() {
 			"(a buffered channel, a mutex, an atomic) and free each place once (sync.Once)", n, n, n))
 	}, harness.Timeout)
 
-	It("passes the listener's errors through, and closes the listener it wraps", func(ctx SpecContext) {
+	It("passes the listener's errors through, and closes the listener it wraps", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		network := memnet.New(memnet.WithClock(clk))
 		ln := listen(network)

@@ -75,7 +75,8 @@ func do(ctx context.Context, client *http.Client, req *http.Request) reply {
 }
 
 var _ = Describe("real-network", Label("real-network"), func() {
-	It("answers Go's own net/http client over real TCP on 127.0.0.1", func(ctx SpecContext) {
+	It("answers Go's own net/http client over real TCP on 127.0.0.1", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		addr, _, _, client := listenAndServe(ctx)
 		Expect(addr).To(HavePrefix("127.0.0.1:"))
 		Expect(addr).NotTo(HaveSuffix(":0"), "ready should get the address the listener really has: port 0 means \"pick one\".")
@@ -94,7 +95,8 @@ var _ = Describe("real-network", Label("real-network"), func() {
 		Expect(got.length).To(BeEquivalentTo(len(got.body)))
 	}, harness.Timeout)
 
-	It("keeps the connection alive between requests, as net/http expects", func(ctx SpecContext) {
+	It("keeps the connection alive between requests, as net/http expects", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		addr, _, _, client := listenAndServe(ctx)
 		var reused []bool
 		trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) { reused = append(reused, info.Reused) }}
@@ -109,7 +111,8 @@ var _ = Describe("real-network", Label("real-network"), func() {
 			"%s", harness.See("real-network"))
 	}, harness.Timeout)
 
-	It("shuts down when its context ends: the port is closed, and it returns the report", func(ctx SpecContext) {
+	It("shuts down when its context ends: the port is closed, and it returns the report", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		addr, call, cancel, client := listenAndServe(ctx)
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/", nil)
 		Expect(do(ctx, client, req).status).To(Equal(http.StatusOK))
@@ -134,7 +137,8 @@ var _ = Describe("real-network", Label("real-network"), func() {
 			"Once ListenAndServe has returned, its port should refuse connections. %s", harness.See("real-network"))
 	}, harness.Timeout)
 
-	It("returns once Serve has stopped on its own, without waiting for its context", func(ctx SpecContext) {
+	It("returns once Serve has stopped on its own, without waiting for its context", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		s := server.New(server.Config{Handler: echo})
 		runCtx, cancel := context.WithCancel(context.Background())
 		DeferCleanup(cancel)
@@ -166,7 +170,8 @@ var _ = Describe("real-network", Label("real-network"), func() {
 			"Once ListenAndServe has returned, its port should refuse connections. %s", harness.See("real-network"))
 	}, harness.Timeout)
 
-	It("returns the error when it cannot listen, without calling ready", func(ctx SpecContext) {
+	It("returns the error when it cannot listen, without calling ready", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		taken, err := net.Listen("tcp", "127.0.0.1:0")
 		Expect(err).NotTo(HaveOccurred())
 		defer taken.Close()

@@ -2,6 +2,7 @@ package tcpserver_test
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -30,13 +31,13 @@ func startReadRequest(br *bufio.Reader, input string) *harness.Call[parsed] {
 }
 
 // readRequest reads one request from br and waits for the result.
-func readRequest(ctx SpecContext, br *bufio.Reader, input string) parsed {
+func readRequest(ctx context.Context, br *bufio.Reader, input string) parsed {
 	GinkgoHelper()
 	return startReadRequest(br, input).Wait(ctx)
 }
 
 // readString reads one request from text.
-func readString(ctx SpecContext, text string) parsed {
+func readString(ctx context.Context, text string) parsed {
 	GinkgoHelper()
 	return readRequest(ctx, bufio.NewReader(strings.NewReader(text)), quote(text))
 }
@@ -50,7 +51,8 @@ func quote(text string) string {
 }
 
 var _ = Describe("request", Label("request"), func() {
-	It("reads a request that arrives a byte at a time", func(ctx SpecContext) {
+	It("reads a request that arrives a byte at a time", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		client, srv := pipe(memnet.New())
 		client.Outbound().SetMaxRead(1) // each of the server's Reads gets one byte
 		send(client, "POST /submit?lang=fr HTTP/1.1\r\nHost: example.com\r\nContent-Type: text/plain\r\n"+
@@ -69,7 +71,8 @@ var _ = Describe("request", Label("request"), func() {
 		Expect(string(got.req.Body)).To(Equal("hello world"), "The body is the Content-Length bytes after the blank line. %s", harness.See("request"))
 	}, harness.Timeout)
 
-	It("reads exactly one request, and leaves the next one in the reader", func(ctx SpecContext) {
+	It("reads exactly one request, and leaves the next one in the reader", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		three := "GET /one HTTP/1.1\r\nHost: a\r\n\r\n" +
 			"POST /two HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc" +
 			"GET /three HTTP/1.0\nX-Line-End: bare LF\n\n"
@@ -92,7 +95,8 @@ var _ = Describe("request", Label("request"), func() {
 			"Nothing is left after the three requests: ReadRequest should return io.EOF. %s", harness.See("request"))
 	}, harness.Timeout)
 
-	It("rejects a malformed request with ErrBadRequest, and never panics", func(ctx SpecContext) {
+	It("rejects a malformed request with ErrBadRequest, and never panics", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		for _, text := range []string{
 			"GET\r\n\r\n",
 			"GET /\r\n\r\n",
@@ -121,7 +125,8 @@ var _ = Describe("request", Label("request"), func() {
 		}
 	}, harness.Timeout)
 
-	It("refuses a head larger than MaxHeaderBytes with ErrHeaderTooLarge, without reading on", func(ctx SpecContext) {
+	It("refuses a head larger than MaxHeaderBytes with ErrHeaderTooLarge, without reading on", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		pad := func(total int) string { // a head of exactly total bytes
 			head := "GET / HTTP/1.1\r\nX-Pad: \r\n\r\n"
 			return strings.Replace(head, "X-Pad: ", "X-Pad: "+strings.Repeat("a", total-len(head)), 1)
@@ -147,7 +152,8 @@ var _ = Describe("request", Label("request"), func() {
 			"ReadRequest read far past MaxHeaderBytes before refusing: it should stop within a buffer of the limit. %s", harness.See("request"))
 	}, harness.Timeout)
 
-	It("refuses a body larger than MaxBodyBytes before reading it, and any transfer coding", func(ctx SpecContext) {
+	It("refuses a body larger than MaxBodyBytes before reading it, and any transfer coding", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		client, srv := pipe(memnet.New())
 		send(client, "POST /upload HTTP/1.1\r\nContent-Length: 99999999999999999\r\n\r\n")
 		call := startReadRequest(bufio.NewReader(srv), "a head that announces a body of 99999999999999999 bytes, and no body")
@@ -174,7 +180,8 @@ var _ = Describe("request", Label("request"), func() {
 				"should get ErrNotImplemented (501), never be ignored (that is how requests get smuggled). %s", harness.See("request"))
 	}, harness.Timeout)
 
-	It("matches header names in any case, and keeps each under its canonical key", func(ctx SpecContext) {
+	It("matches header names in any case, and keeps each under its canonical key", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		// Two requests back to back: if the lower-case content-length is
 		// missed, its body is left in the reader and read as the next request.
 		br := bufio.NewReader(strings.NewReader("POST /lower HTTP/1.1\r\nhost: example.com\r\ncontent-length: 5\r\n" +
@@ -213,7 +220,8 @@ var _ = Describe("request", Label("request"), func() {
 		}
 	}, harness.Timeout)
 
-	It("accepts every token character in a method and a header name, and nothing else", func(ctx SpecContext) {
+	It("accepts every token character in a method and a header name, and nothing else", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		// Every class of token character (RFC 9110, 5.6.2), its ends included:
 		// 0 and 9, A and Z, a and z, and the first and last of the others.
 		const name = "!#$%&'*+-.^_`|~09AZaz"
@@ -232,7 +240,8 @@ var _ = Describe("request", Label("request"), func() {
 		}
 	}, harness.Timeout)
 
-	It("tells a client that hung up early from one that never came: io.EOF, or io.ErrUnexpectedEOF", func(ctx SpecContext) {
+	It("tells a client that hung up early from one that never came: io.EOF, or io.ErrUnexpectedEOF", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		Expect(readString(ctx, "").err).To(MatchError(io.EOF),
 			"The connection ended before a request began: ReadRequest should return io.EOF itself. %s", harness.See("request"))
 		for _, text := range []string{

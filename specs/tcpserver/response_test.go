@@ -37,7 +37,7 @@ func (r *recorder) String() string { return r.buf.String() }
 
 // write calls server.WriteResponse(w, resp) and parses what it wrote with
 // net/http.
-func write(ctx SpecContext, resp server.Response) (reply, *recorder) {
+func write(ctx context.Context, resp server.Response) (reply, *recorder) {
 	GinkgoHelper()
 	var out recorder
 	err := harness.Go("server.WriteResponse(w, resp)", func() error { return server.WriteResponse(&out, resp) }).Wait(ctx)
@@ -58,7 +58,8 @@ func startServeConn(ctx context.Context, s *server.Server, conn *memnet.Conn) *h
 }
 
 var _ = Describe("response", Label("response"), func() {
-	It("writes a response net/http can read: status line, headers, Content-Length, then the body", func(ctx SpecContext) {
+	It("writes a response net/http can read: status line, headers, Content-Length, then the body", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		got, out := write(ctx, server.Response{
 			Status: http.StatusOK,
 			Header: http.Header{"Content-Type": {"text/plain"}, "X-Lane": {"3"}},
@@ -83,7 +84,8 @@ var _ = Describe("response", Label("response"), func() {
 		Expect(got.body).To(BeEmpty())
 	}, harness.Timeout)
 
-	It("decides the framing itself: its own Content-Length, and Connection: close when asked", func(ctx SpecContext) {
+	It("decides the framing itself: its own Content-Length, and Connection: close when asked", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		got, out := write(ctx, server.Response{
 			Status: http.StatusOK,
 			Header: http.Header{"Content-Length": {"999"}, "Transfer-Encoding": {"chunked"}, "Connection": {"keep-alive"}},
@@ -118,7 +120,8 @@ var _ = Describe("response", Label("response"), func() {
 		Expect(got.body).To(Equal("five!"))
 	}, harness.Timeout)
 
-	It("returns the error of the Write that failed", func(ctx SpecContext) {
+	It("returns the error of the Write that failed", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		w := &failing{err: syscall.EPIPE}
 		err := harness.Go("server.WriteResponse(w, resp)", func() error {
 			return server.WriteResponse(w, server.Response{Status: http.StatusOK, Body: []byte("lost\n")})
@@ -129,7 +132,8 @@ var _ = Describe("response", Label("response"), func() {
 			"can no longer answer on. It returned %v. %s", err, harness.See("response"))
 	}, harness.Timeout)
 
-	It("keeps a header value on its line: a CR or LF in it cannot add a header", func(ctx SpecContext) {
+	It("keeps a header value on its line: a CR or LF in it cannot add a header", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		got, out := write(ctx, server.Response{
 			Status: http.StatusOK,
 			Header: http.Header{"X-Echo": {"hi\r\nSet-Cookie: admin=true"}},
@@ -141,7 +145,8 @@ var _ = Describe("response", Label("response"), func() {
 		Expect(got.header.Get("X-Echo")).To(ContainSubstring("Set-Cookie: admin=true"), "The value stays, on one line.")
 	}, harness.Timeout)
 
-	It("serves the requests of a connection one after another, answering each with the handler's response", func(ctx SpecContext) {
+	It("serves the requests of a connection one after another, answering each with the handler's response", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		client, srv := pipe(memnet.New(memnet.WithClock(clk)))
 		s := server.New(config(clk, func(ctx context.Context, req *server.Request) server.Response {
@@ -163,7 +168,8 @@ var _ = Describe("response", Label("response"), func() {
 		Expect(serve.Returned()).To(BeFalse(), "ServeConn should wait for a third request on the kept-alive connection.")
 	}, harness.Timeout)
 
-	It("closes after the response when the client asks: Connection: close, or HTTP/1.0", func(ctx SpecContext) {
+	It("closes after the response when the client asks: Connection: close, or HTTP/1.0", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		for _, request := range closingRequests {
 			clk := harness.NewClock()
 			client, srv := pipe(memnet.New(memnet.WithClock(clk)))
@@ -179,7 +185,8 @@ var _ = Describe("response", Label("response"), func() {
 		}
 	}, harness.Timeout)
 
-	It("keeps the connection alive when no Connection token is close", func(ctx SpecContext) {
+	It("keeps the connection alive when no Connection token is close", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		for _, request := range keptRequests {
 			clk := harness.NewClock()
 			client, srv := pipe(memnet.New(memnet.WithClock(clk)))
@@ -198,7 +205,8 @@ var _ = Describe("response", Label("response"), func() {
 		}
 	}, harness.Timeout)
 
-	It("answers 400, 431, 413 or 501 to a request it refuses, and stops", func(ctx SpecContext) {
+	It("answers 400, 431, 413 or 501 to a request it refuses, and stops", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		for _, c := range []struct {
 			request string
 			status  int
@@ -237,7 +245,8 @@ var _ = Describe("response", Label("response"), func() {
 		}
 	}, harness.Timeout)
 
-	It("answers 500 when the handler panics, and the server lives on", func(ctx SpecContext) {
+	It("answers 500 when the handler panics, and the server lives on", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		network := memnet.New(memnet.WithClock(clk))
 		client, srv := pipe(network)

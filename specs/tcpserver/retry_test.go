@@ -56,7 +56,8 @@ func storm(n int) []time.Duration {
 }
 
 var _ = Describe("accept-retry", Label("accept-retry"), func() {
-	It("rides out a storm of EMFILE: logs each failure, pauses 5 ms doubling up to 1 s on the clock, then accepts", func(ctx SpecContext) {
+	It("rides out a storm of EMFILE: logs each failure, pauses 5 ms doubling up to 1 s on the clock, then accepts", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		network := memnet.New(memnet.WithClock(clk))
 		ln := listen(network)
@@ -94,7 +95,8 @@ var _ = Describe("accept-retry", Label("accept-retry"), func() {
 		acceptedConn(ctx, again)
 	}, harness.Timeout)
 
-	It("returns any error that is not temporary at once, without a pause or a log line", func(ctx SpecContext) {
+	It("returns any error that is not temporary at once, without a pause or a log line", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		network := memnet.New(memnet.WithClock(clk))
 		ln := listen(network)
@@ -116,7 +118,8 @@ var _ = Describe("accept-retry", Label("accept-retry"), func() {
 		Expect(clk.Pending()).To(BeEmpty())
 	}, harness.Timeout)
 
-	It("ends a pause at once when the listener is closed: Accept returns net.ErrClosed and leaves no timer armed", func(ctx SpecContext) {
+	It("ends a pause at once when the listener is closed: Accept returns net.ErrClosed and leaves no timer armed", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		network := memnet.New(memnet.WithClock(clk))
 		ln := listen(network)
@@ -136,7 +139,8 @@ var _ = Describe("accept-retry", Label("accept-retry"), func() {
 		Expect(err).To(HaveOccurred(), "Closing the returned listener closes ln too: a dial is refused. %s", harness.See("accept-retry"))
 	}, harness.Timeout)
 
-	It("keeps Serve serving after an accept storm, and Serve's context ends it in the middle of a pause", func(ctx SpecContext) {
+	It("keeps Serve serving after an accept storm, and Serve's context ends it in the middle of a pause", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		network := memnet.New(memnet.WithClock(clk))
 		ln := listen(network)

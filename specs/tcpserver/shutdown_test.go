@@ -86,7 +86,8 @@ func (r *running) shutdown(drain time.Duration) *harness.Call[shutdownResult] {
 }
 
 var _ = Describe("shutdown", Label("shutdown"), func() {
-	It("stops accepting, and closes at once the connections that wait for a request", func(ctx SpecContext) {
+	It("stops accepting, and closes at once the connections that wait for a request", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		r := startServer(ctx, ok, 0)
 		kept := dial(r.network, r.ln)
 		send(kept, "GET /a HTTP/1.1\r\n\r\n")
@@ -115,7 +116,8 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 		Expect(err).To(MatchError(syscall.ECONNREFUSED), "After Shutdown, a new client should be refused. %s", harness.See("shutdown"))
 	}, harness.Timeout)
 
-	It("lets a request in flight finish, then closes its connection", func(ctx SpecContext) {
+	It("lets a request in flight finish, then closes its connection", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		started := make(chan struct{})
 		release := make(chan struct{})
 		r := startServer(ctx, func(context.Context, *server.Request) server.Response {
@@ -154,7 +156,8 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 			"deadline: the drain timer it armed is of no more use, and should be stopped (defer timer.Stop())")
 	}, harness.Timeout)
 
-	It("keeps every count of its report apart: idle, finished and cut connections at once", func(ctx SpecContext) {
+	It("keeps every count of its report apart: idle, finished and cut connections at once", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		started := make(chan string, 2)
 		release := make(chan struct{})
 		r := startServer(ctx, func(ctx context.Context, req *server.Request) server.Response {
@@ -209,7 +212,8 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 			"ErrDrainTimeout with its report. %s", harness.See("shutdown"))
 	}, harness.Timeout)
 
-	It("closes a connection accepted while it runs, without waiting for it", func(ctx SpecContext) {
+	It("closes a connection accepted while it runs, without waiting for it", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		var gate *gated
 		r := startServerOn(ctx, ok, 0, func(ln net.Listener) net.Listener {
 			gate = holdFirst(ln)
@@ -238,7 +242,8 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 		Expect(r.serve.Wait(ctx)).To(MatchError(server.ErrClosed), "%s", harness.See("shutdown"))
 	}, harness.Timeout)
 
-	It("counts the requests it cuts before it cancels them", func(ctx SpecContext) {
+	It("counts the requests it cuts before it cancels them", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		handlerCtx := make(chan context.Context, 1)
 		closedWith := make(chan error, 1) // the handler's ctx.Err() when Shutdown closed its connection
 		r := startServerOn(ctx, func(ctx context.Context, _ *server.Request) server.Response {
@@ -273,7 +278,8 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 		Expect(result.err).To(MatchError(server.ErrDrainTimeout), "%s", harness.See("shutdown"))
 	}, harness.Timeout)
 
-	It("returns the error that stopped its accept loop, not ErrClosed", func(ctx SpecContext) {
+	It("returns the error that stopped its accept loop, not ErrClosed", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		broken := errors.New("accept tcp: too many open files")
 		var w *watched
 		r := startServerOn(ctx, ok, 0, func(ln net.Listener) net.Listener {
@@ -287,7 +293,8 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 			"happened. %s", harness.See("shutdown"))
 	}, harness.Timeout)
 
-	It("serves many clients at once, and cuts them all at the deadline, each counted once", func(ctx SpecContext) {
+	It("serves many clients at once, and cuts them all at the deadline, each counted once", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		const n = 12
 		started := make(chan struct{}, n)
 		release := make(chan struct{})
@@ -331,7 +338,8 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 		Expect(result.err).To(MatchError(server.ErrDrainTimeout), "%s", harness.See("shutdown"))
 	}, harness.Timeout)
 
-	It("answers ErrClosed at once to a second Shutdown, and to a Serve, while the first still drains", func(ctx SpecContext) {
+	It("answers ErrClosed at once to a second Shutdown, and to a Serve, while the first still drains", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		started := make(chan struct{})
 		release := make(chan struct{})
 		r := startServer(ctx, func(context.Context, *server.Request) server.Response {
@@ -374,7 +382,8 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 			"not change the first one's report. %s", harness.See("shutdown"))
 	}, harness.Timeout)
 
-	It("cuts the requests still running at the drain deadline: cancels their context, closes their connection", func(ctx SpecContext) {
+	It("cuts the requests still running at the drain deadline: cancels their context, closes their connection", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		started := make(chan struct{})
 		cancelled := make(chan error, 1)
 		// finished is written by the handler as its last step and read by
@@ -410,7 +419,8 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 		harness.Receive(ctx, rest.Done(), "the cut client's connection to be closed", harness.See("shutdown"))
 	}, harness.Timeout)
 
-	It("runs once: a second Shutdown, and a Serve after it, return ErrClosed", func(ctx SpecContext) {
+	It("runs once: a second Shutdown, and a Serve after it, return ErrClosed", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		r := startServer(ctx, ok, 0)
 		first := r.shutdown(time.Second).Wait(ctx, r.clk)
 		Expect(first.err).NotTo(HaveOccurred(), "An idle server should shut down at once, with a nil error. %s", harness.See("shutdown"))
@@ -427,7 +437,8 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 			"should close it. %s", harness.See("shutdown"))
 	}, harness.Timeout)
 
-	It("serves at most Config.MaxConns connections at once", func(ctx SpecContext) {
+	It("serves at most Config.MaxConns connections at once", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		started := make(chan struct{}, 1)
 		release := make(chan struct{})
 		r := startServer(ctx, func(context.Context, *server.Request) server.Response {

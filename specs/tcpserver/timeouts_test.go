@@ -17,7 +17,8 @@ import (
 )
 
 var _ = Describe("timeouts", Label("timeouts"), func() {
-	It("cuts off a slowloris client at the header deadline, however often it sends a byte", func(ctx SpecContext) {
+	It("cuts off a slowloris client at the header deadline, however often it sends a byte", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		client, srv := pipe(memnet.New(memnet.WithClock(clk)))
 		serve := startServeConn(ctx, server.New(config(clk, ok)), srv)
@@ -43,7 +44,8 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 			"out: close without one. %s", harness.See("timeouts"))
 	}, harness.Timeout)
 
-	It("closes a kept-alive connection that stays idle for IdleTimeout", func(ctx SpecContext) {
+	It("closes a kept-alive connection that stays idle for IdleTimeout", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		client, srv := pipe(memnet.New(memnet.WithClock(clk)))
 		serve := startServeConn(ctx, server.New(config(clk, ok)), srv)
@@ -59,7 +61,8 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 			"Between requests, a kept-alive connection gets IdleTimeout to start the next one. "+harness.See("timeouts"))
 	}, harness.Timeout)
 
-	It("gives the next request HeaderTimeout from its first byte", func(ctx SpecContext) {
+	It("gives the next request HeaderTimeout from its first byte", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		client, srv := pipe(memnet.New(memnet.WithClock(clk)))
 		serve := startServeConn(ctx, server.New(config(clk, ok)), srv)
@@ -80,7 +83,8 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 		Expect(got.body).To(Equal("GET /second\n"))
 	}, harness.Timeout)
 
-	It("clears its deadlines once a request is read and once its response is written", func(ctx SpecContext) {
+	It("clears its deadlines once a request is read and once its response is written", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		client, srv := pipe(memnet.New(memnet.WithClock(clk)))
 		started := make(chan struct{}, 1)
@@ -113,7 +117,8 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 			"write deadline should have been cleared (conn.SetWriteDeadline(time.Time{}))")
 	}, harness.Timeout)
 
-	It("cuts a response the client never reads at WriteTimeout", func(ctx SpecContext) {
+	It("cuts a response the client never reads at WriteTimeout", func(spec SpecContext) {
+		ctx := harness.Context(spec)
 		clk := harness.NewClock()
 		client, srv := pipe(memnet.New(memnet.WithClock(clk), memnet.WithWindow(64)))
 		big := strings.Repeat("x", 4096)

@@ -25,13 +25,14 @@ func (s *Server) readRequest(conn net.Conn, br *bufio.Reader, first bool) (*Requ
 	return ReadRequest(br)
 }
 
-// writeResponse writes resp to conn with WriteResponse, within
-// s.cfg.WriteTimeout on the server's clock: a client that never reads
-// cannot hold the connection, and its goroutine, for ever.
+// writeResponse writes resp to conn, the answer to a request whose method
+// is method, with WriteResponseTo (framing.go), within s.cfg.WriteTimeout
+// on the server's clock: a client that never reads cannot hold the
+// connection, and its goroutine, for ever.
 //
 // Until you write it, it writes without a deadline.
-func (s *Server) writeResponse(conn net.Conn, resp Response) error {
+func (s *Server) writeResponse(conn net.Conn, method string, resp Response) error {
 	// TODO(tcpserver): set a write deadline on the server's clock, write,
 	// then clear the deadline.
-	return WriteResponse(conn, resp)
+	return WriteResponseTo(conn, method, resp)
 }

@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"autoroute/fakes/memnet"
 	"autoroute/internal/harness"
 	"autoroute/solutions/server"
 )
@@ -196,5 +197,30 @@ var _ = Describe("framing", Label("framing"), func() {
 			Expect(server.StatusOf(err)).To(Equal(http.StatusRequestHeaderFieldsTooLarge), "StatusOf turns ErrHeaderTooLarge into 431.")
 			Expect(errors.Is(err, server.ErrBadRequest)).To(BeFalse(), "Too many fields is not malformed: 431, not 400.")
 		}
+	}, harness.Timeout)
+	It("is how the server checks and frames: HEAD then GET on one connection stay in step, and HTTP/1.1 without Host gets 400", func(spec SpecContext) {
+		ctx := harness.Context(spec)
+		clk := harness.NewClock()
+		client, srv := pipe(memnet.New(memnet.WithClock(clk)))
+		serve := startServeConn(ctx, server.New(config(clk, ok)), srv)
+		br := bufio.NewReader(client)
+
+		send(client, "HEAD /page HTTP/1.1\r\nHost: a\r\n\r\nGET /page HTTP/1.1\r\nHost: a\r\n\r\n")
+		head := harness.Go("the client's http.ReadResponse after HEAD", func() reply { return parseAs(br, http.MethodHead) }).Wait(ctx)
+		Expect(head.err).NotTo(HaveOccurred(), "The client sent HEAD then GET on one connection; ServeConn should answer the HEAD. %s", harness.See("framing"))
+		Expect(head.status).To(Equal(http.StatusOK))
+		Expect(head.length).To(BeEquivalentTo(len("HEAD /page\n")), "The answer to HEAD should announce the Content-Length of "+
+			"the handler's body. %s", harness.See("framing"))
+		get := harness.Go("the client's http.ReadResponse after GET", func() reply { return parseAs(br, http.MethodGet) }).Wait(ctx)
+		Expect(get.err).NotTo(HaveOccurred(), "%s", harness.See("framing"))
+		Expect(get.body).To(Equal("GET /page\n"), "The second response should begin right after the head of the first: "+
+			"ServeConn writes its answers with writeResponse, which should frame them with WriteResponseTo and the "+
+			"request's method, so HEAD gets no body. %s", harness.See("framing"))
+
+		send(client, "GET /nohost HTTP/1.1\r\n\r\n")
+		bad := awaitReply(ctx, serve, br, "the answer to an HTTP/1.1 request without Host")
+		Expect(bad.status).To(Equal(http.StatusBadRequest), "ServeConn runs CheckRequest on every request it reads: an "+
+			"HTTP/1.1 request without Host is refused with 400 (RFC 9112, section 3.2). Got %v. %s", bad, harness.See("framing"))
+		Expect(bad.close).To(BeTrue(), "A refusal closes the connection: what follows a bad request cannot be trusted.")
 	}, harness.Timeout)
 })

@@ -153,7 +153,7 @@ var _ = Describe("response", Label("response"), func() {
 			return server.Response{Status: http.StatusOK, Body: append([]byte(req.Method+" "+req.Target+" "), req.Body...)}
 		}))
 		serve := startServeConn(ctx, s, srv)
-		send(client, "GET /first HTTP/1.1\r\nHost: a\r\n\r\nPOST /second HTTP/1.1\r\nContent-Length: 4\r\n\r\nbody")
+		send(client, "GET /first HTTP/1.1\r\nHost: a\r\n\r\nPOST /second HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nbody")
 
 		br := bufio.NewReader(client)
 		for _, want := range []string{"GET /first ", "POST /second body"} {
@@ -197,7 +197,7 @@ var _ = Describe("response", Label("response"), func() {
 			Expect(got.err).NotTo(HaveOccurred(), "%s", harness.See("response"))
 			Expect(got.close).To(BeFalse(), "For %s the response should not say \"Connection: close\": no token of the "+
 				"Connection header is close, and HTTP/1.1 keeps connections alive. %s", quote(request), harness.See("response"))
-			send(client, "GET /again HTTP/1.1\r\n\r\n")
+			send(client, "GET /again HTTP/1.1\r\nHost: a\r\n\r\n")
 			again := awaitReply(ctx, serve, br, "a response to a second request on the same connection, after "+quote(request))
 			Expect(again.err).NotTo(HaveOccurred(), "After answering %s, ServeConn should have kept the connection for "+
 				"the next request. %s", quote(request), harness.See("response"))
@@ -212,9 +212,9 @@ var _ = Describe("response", Label("response"), func() {
 			status  int
 		}{
 			{"HELLO\r\n\r\n", http.StatusBadRequest},
-			{"GET / HTTP/1.1\r\nX-Big: " + strings.Repeat("x", server.MaxHeaderBytes) + "\r\n\r\n", http.StatusRequestHeaderFieldsTooLarge},
-			{"POST / HTTP/1.1\r\nContent-Length: 1000000\r\n\r\n", http.StatusRequestEntityTooLarge},
-			{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", http.StatusNotImplemented},
+			{"GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + strings.Repeat("x", server.MaxHeaderBytes) + "\r\n\r\n", http.StatusRequestHeaderFieldsTooLarge},
+			{"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1000000\r\n\r\n", http.StatusRequestEntityTooLarge},
+			{"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", http.StatusNotImplemented},
 		} {
 			clk := harness.NewClock()
 			client, srv := pipe(memnet.New(memnet.WithClock(clk)))
@@ -258,7 +258,7 @@ var _ = Describe("response", Label("response"), func() {
 			return ok(ctx, req)
 		}))
 		serve := startServeConn(ctx, s, srv)
-		send(client, "GET /crash HTTP/1.1\r\n\r\n")
+		send(client, "GET /crash HTTP/1.1\r\nHost: a\r\n\r\n")
 		got := awaitReply(ctx, serve, bufio.NewReader(client), "a response to a request whose handler panics")
 		Expect(got.status).To(Equal(http.StatusInternalServerError), "answer should recover the handler's panic and "+
 			"answer 500 Internal Server Error. %s", harness.See("response"))
@@ -267,7 +267,7 @@ var _ = Describe("response", Label("response"), func() {
 
 		client, srv = pipe(network)
 		serve = startServeConn(ctx, s, srv)
-		send(client, "GET /fine HTTP/1.1\r\n\r\n")
+		send(client, "GET /fine HTTP/1.1\r\nHost: a\r\n\r\n")
 		Expect(awaitReply(ctx, serve, bufio.NewReader(client), "the same server to answer the next client").status).To(Equal(http.StatusOK))
 	}, harness.Timeout)
 })
@@ -276,19 +276,19 @@ var _ = Describe("response", Label("response"), func() {
 // Connection is a comma-separated list of case-insensitive tokens, under a
 // case-insensitive name, and may come on several lines (RFC 9110, 7.6.1).
 var closingRequests = []string{
-	"GET / HTTP/1.1\r\nConnection: close\r\n\r\n",
-	"GET / HTTP/1.1\r\nConnection: Close\r\n\r\n",
-	"GET / HTTP/1.1\r\nconnection: CLOSE\r\n\r\n",
-	"GET / HTTP/1.1\r\nConnection: keep-alive, close\r\n\r\n",
-	"GET / HTTP/1.1\r\nConnection: keep-alive\r\nConnection: close\r\n\r\n",
+	"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+	"GET / HTTP/1.1\r\nHost: a\r\nConnection: Close\r\n\r\n",
+	"GET / HTTP/1.1\r\nHost: a\r\nconnection: CLOSE\r\n\r\n",
+	"GET / HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, close\r\n\r\n",
+	"GET / HTTP/1.1\r\nHost: a\r\nConnection: keep-alive\r\nConnection: close\r\n\r\n",
 	"GET / HTTP/1.0\r\n\r\n",
 }
 
 // keptRequests leave the connection open for the next request.
 var keptRequests = []string{
-	"GET / HTTP/1.1\r\n\r\n",
-	"GET / HTTP/1.1\r\nConnection: keep-alive\r\n\r\n",
-	"GET / HTTP/1.1\r\nConnection: Keep-Alive, X-Trace\r\n\r\n",
+	"GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+	"GET / HTTP/1.1\r\nHost: a\r\nConnection: keep-alive\r\n\r\n",
+	"GET / HTTP/1.1\r\nHost: a\r\nConnection: Keep-Alive, X-Trace\r\n\r\n",
 }
 
 // failing is an io.Writer whose every Write fails with err.

@@ -90,7 +90,7 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 		ctx := harness.Context(spec)
 		r := startServer(ctx, ok, 0)
 		kept := dial(r.network, r.ln)
-		send(kept, "GET /a HTTP/1.1\r\n\r\n")
+		send(kept, "GET /a HTTP/1.1\r\nHost: a\r\n\r\n")
 		Expect(awaitReply(ctx, r.serve, bufio.NewReader(kept), "the answer to a first request").status).To(Equal(http.StatusOK))
 		waitForDeadlines(ctx, r.serve, r.clk, idleTimeout, 1, "the server to wait for the kept-alive client's next "+
 			"request, under its IdleTimeout read deadline (written in the timeouts exercise)")
@@ -132,7 +132,7 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 			}
 		})
 		client := dial(r.network, r.ln)
-		send(client, "GET /slow HTTP/1.1\r\n\r\n")
+		send(client, "GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")
 		awaitWhile(ctx, r.serve, started, "the handler to start on the client's request")
 
 		stop := r.shutdown(drainTimeout)
@@ -179,14 +179,14 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 			}
 		})
 		idle := dial(r.network, r.ln)
-		send(idle, "GET /quick HTTP/1.1\r\n\r\n")
+		send(idle, "GET /quick HTTP/1.1\r\nHost: a\r\n\r\n")
 		Expect(awaitReply(ctx, r.serve, bufio.NewReader(idle), "the answer to the idle client's first request").status).To(Equal(http.StatusOK))
 		waitForDeadlines(ctx, r.serve, r.clk, idleTimeout, 1, "the server to wait for the kept-alive client's next "+
 			"request, under its IdleTimeout read deadline (written in the timeouts exercise)")
 		finishing := dial(r.network, r.ln)
-		send(finishing, "GET /finishes HTTP/1.1\r\n\r\n")
+		send(finishing, "GET /finishes HTTP/1.1\r\nHost: a\r\n\r\n")
 		cut := dial(r.network, r.ln)
-		send(cut, "GET /endless HTTP/1.1\r\n\r\n")
+		send(cut, "GET /endless HTTP/1.1\r\nHost: a\r\n\r\n")
 		for range 2 {
 			awaitWhile(ctx, r.serve, started, "the handlers of /finishes and /endless to start")
 		}
@@ -260,7 +260,7 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 			})
 		})
 		client := dial(r.network, r.ln)
-		send(client, "GET /endless HTTP/1.1\r\n\r\n")
+		send(client, "GET /endless HTTP/1.1\r\nHost: a\r\n\r\n")
 		c := awaitWhile(ctx, r.serve, handlerCtx, "the handler to start on the client's request")
 		handlerCtx <- c // for the connection's Close to look at
 
@@ -315,7 +315,7 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 		// All at once: the server records and serves n connections side by
 		// side, which the race detector watches.
 		for range n {
-			send(dial(r.network, r.ln), "GET /big HTTP/1.1\r\n\r\n")
+			send(dial(r.network, r.ln), "GET /big HTTP/1.1\r\nHost: a\r\n\r\n")
 		}
 		for i := range n {
 			awaitWhile(ctx, r.serve, started, fmt.Sprintf("handler %d of %d to start", i+1, n))
@@ -354,7 +354,7 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 			}
 		})
 		client := dial(r.network, r.ln)
-		send(client, "GET /slow HTTP/1.1\r\n\r\n")
+		send(client, "GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")
 		awaitWhile(ctx, r.serve, started, "the handler to start on the client's request")
 		first := r.shutdown(drainTimeout)
 		first.WaitFor(ctx, fmt.Sprintf("the first Shutdown to arm its drain deadline of %v", drainTimeout),
@@ -398,7 +398,7 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 			return server.Response{Status: http.StatusServiceUnavailable}
 		}, 0)
 		client := dial(r.network, r.ln)
-		send(client, "GET /endless HTTP/1.1\r\n\r\n")
+		send(client, "GET /endless HTTP/1.1\r\nHost: a\r\n\r\n")
 		awaitWhile(ctx, r.serve, started, "the handler to start on the client's request")
 
 		stop := r.shutdown(drainTimeout)
@@ -448,7 +448,7 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 		}, 1)
 		DeferCleanup(func() { close(release) })
 		first := dial(r.network, r.ln)
-		send(first, "GET / HTTP/1.1\r\n\r\n")
+		send(first, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
 		awaitWhile(ctx, r.serve, started, "the handler to start on the first client's request")
 
 		second := dial(r.network, r.ln)

@@ -26,7 +26,7 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 		waitForDeadlines(ctx, serve, clk, headerTimeout, 1, fmt.Sprintf("ServeConn to set a read deadline %v "+
 			"ahead on the server's clock (HeaderTimeout), before it reads the first request. A deadline on "+
 			"time.Now() is on the real clock: on the spec's fake clock, that is years away", headerTimeout))
-		send(client, "GET / HTTP/1.1\r\n")
+		send(client, "GET / HTTP/1.1\r\nHost: a\r\n")
 		for i := range 4 { // a header line every second: never idle for long, never done
 			clk.Advance(time.Second)
 			send(client, fmt.Sprintf("X-Slow-%d: a\r\n", i))
@@ -68,15 +68,15 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 		serve := startServeConn(ctx, server.New(config(clk, ok)), srv)
 		br := bufio.NewReader(client)
 
-		send(client, "GET /first HTTP/1.1\r\n\r\n")
+		send(client, "GET /first HTTP/1.1\r\nHost: a\r\n\r\n")
 		Expect(awaitReply(ctx, serve, br, "the answer to a first request").status).To(Equal(http.StatusOK))
 		waitForDeadlines(ctx, serve, clk, idleTimeout, 1, "ServeConn to wait for the next request with its idle deadline")
-		clk.Advance(idleTimeout - time.Second)   // the client thinks for a while...
-		send(client, "GET /second HTTP/1.1\r\n") // ...and starts its next request
+		clk.Advance(idleTimeout - time.Second)              // the client thinks for a while...
+		send(client, "GET /second HTTP/1.1\r\nHost: a\r\n") // ...and starts its next request
 		waitForDeadlines(ctx, serve, clk, headerTimeout, 1, fmt.Sprintf("ServeConn to give the request that has "+
 			"begun HeaderTimeout (%v): once br.Peek(1) sees its first byte, set the header deadline", headerTimeout))
 		clk.Advance(headerTimeout - time.Second) // past the idle deadline, within the header one
-		send(client, "Host: a\r\n\r\n")
+		send(client, "Accept: */*\r\n\r\n")
 		got := awaitReply(ctx, serve, br, "the answer to the second request, finished 4s after it began")
 		Expect(got.status).To(Equal(http.StatusOK), "The second request began before its idle deadline and was "+
 			"finished within HeaderTimeout of its start: it should be answered. %s", harness.See("timeouts"))
@@ -103,7 +103,7 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 
 		waitForDeadlines(ctx, serve, clk, headerTimeout, 1, fmt.Sprintf("ServeConn to set a read deadline %v ahead "+
 			"(HeaderTimeout) before it reads the first request", headerTimeout))
-		send(client, "GET /long HTTP/1.1\r\n\r\n")
+		send(client, "GET /long HTTP/1.1\r\nHost: a\r\n\r\n")
 		awaitWhile(ctx, serve, started, "the handler to start on the request")
 		expectNoTimer(clk, headerTimeout, "The request was read and its handler runs: the header deadline should "+
 			"have been cleared (conn.SetReadDeadline(time.Time{})). The handler may take its time, and a deadline "+
@@ -126,7 +126,7 @@ var _ = Describe("timeouts", Label("timeouts"), func() {
 			return server.Response{Status: http.StatusOK, Body: []byte(big)}
 		})), srv)
 
-		send(client, "GET /big HTTP/1.1\r\n\r\n") // and never read
+		send(client, "GET /big HTTP/1.1\r\nHost: a\r\n\r\n") // and never read
 		waitForDeadlines(ctx, serve, clk, writeTimeout, 1, fmt.Sprintf("ServeConn to write the response with a "+
 			"write deadline WriteTimeout (%v) ahead: this client never reads, so the write blocks once its 64-byte "+
 			"window is full", writeTimeout))

@@ -35,14 +35,15 @@ func (s *Server) readRequest(conn net.Conn, br *bufio.Reader, first bool) (*Requ
 	return req, conn.SetReadDeadline(time.Time{})
 }
 
-// writeResponse writes resp to conn with WriteResponse, within
-// s.cfg.WriteTimeout on the server's clock: a client that never reads
-// cannot hold the connection, and its goroutine, for ever.
-func (s *Server) writeResponse(conn net.Conn, resp Response) error {
+// writeResponse writes resp to conn, the answer to a request whose method
+// is method, with WriteResponseTo (framing.go), within s.cfg.WriteTimeout
+// on the server's clock: a client that never reads cannot hold the
+// connection, and its goroutine, for ever.
+func (s *Server) writeResponse(conn net.Conn, method string, resp Response) error {
 	if err := conn.SetWriteDeadline(s.clock.Now().Add(s.cfg.WriteTimeout)); err != nil {
 		return err
 	}
-	if err := WriteResponse(conn, resp); err != nil {
+	if err := WriteResponseTo(conn, method, resp); err != nil {
 		return err
 	}
 	return conn.SetWriteDeadline(time.Time{})

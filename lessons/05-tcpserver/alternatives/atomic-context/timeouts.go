@@ -35,9 +35,10 @@ func (s *Server) readRequest(conn net.Conn, br *bufio.Reader, first bool) (req *
 	return ReadRequest(br)
 }
 
-// writeResponse writes resp to conn within WriteTimeout on the server's
+// writeResponse writes resp to conn with WriteResponseTo, the answer to a
+// request whose method is method, within WriteTimeout on the server's
 // clock, and clears the write deadline afterwards.
-func (s *Server) writeResponse(conn net.Conn, resp Response) (err error) {
+func (s *Server) writeResponse(conn net.Conn, method string, resp Response) (err error) {
 	if err := conn.SetWriteDeadline(s.clock.Now().Add(s.cfg.WriteTimeout)); err != nil {
 		return err
 	}
@@ -46,5 +47,5 @@ func (s *Server) writeResponse(conn net.Conn, resp Response) (err error) {
 			err = clearErr
 		}
 	}()
-	return WriteResponse(conn, resp)
+	return WriteResponseTo(conn, method, resp)
 }

@@ -8,9 +8,9 @@ import (
 )
 
 // This file is given: the loop that serves one connection, built from the
-// functions of the exercises (ReadRequest and WriteResponse through
-// readRequest and writeResponse, which add the deadlines; answer, which
-// calls the handler), and the bookkeeping Shutdown relies on.
+// functions of the exercises (ReadRequest and WriteResponseTo through
+// readRequest and writeResponse, which add the deadlines; CheckRequest;
+// answer, which calls the handler), and the bookkeeping Shutdown relies on.
 
 // ServeConn serves the requests that arrive on conn, one after another
 // (HTTP/1.1 keeps a connection alive between requests), until the client
@@ -21,9 +21,16 @@ func (s *Server) ServeConn(ctx context.Context, conn net.Conn) {
 	br := bufio.NewReader(conn)
 	for first := true; ; first = false {
 		req, err := s.readRequest(conn, br, first)
+		if err == nil {
+			err = CheckRequest(req) // what one line at a time cannot show
+		}
 		if err != nil {
 			if status := StatusOf(err); status != 0 {
-				s.writeResponse(conn, Response{
+				method := "" // a request line too bad to read has no method
+				if req != nil {
+					method = req.Method
+				}
+				s.writeResponse(conn, method, Response{
 					Status: status,
 					Body:   []byte(http.StatusText(status) + "\n"),
 					Close:  true, // what follows the bad bytes cannot be trusted
@@ -35,7 +42,7 @@ func (s *Server) ServeConn(ctx context.Context, conn net.Conn) {
 			return // the server is shutting down, and closed this connection
 		}
 		resp := s.answer(ctx, req)
-		if err := s.writeResponse(conn, resp); err != nil || resp.Close {
+		if err := s.writeResponse(conn, req.Method, resp); err != nil || resp.Close {
 			return
 		}
 		if !s.idle(conn) {

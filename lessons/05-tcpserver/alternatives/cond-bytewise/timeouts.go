@@ -36,13 +36,14 @@ func (s *Server) readRequest(conn net.Conn, br *bufio.Reader, first bool) (*Requ
 	return req, nil
 }
 
-// writeResponse writes resp to conn within WriteTimeout on the server's
+// writeResponse writes resp to conn with WriteResponseTo, the answer to a
+// request whose method is method, within WriteTimeout on the server's
 // clock, and clears the write deadline afterwards.
-func (s *Server) writeResponse(conn net.Conn, resp Response) error {
+func (s *Server) writeResponse(conn net.Conn, method string, resp Response) error {
 	if err := conn.SetWriteDeadline(s.clock.Now().Add(s.cfg.WriteTimeout)); err != nil {
 		return err
 	}
-	err := WriteResponse(conn, resp)
+	err := WriteResponseTo(conn, method, resp)
 	if clearErr := conn.SetWriteDeadline(time.Time{}); err == nil {
 		err = clearErr
 	}

@@ -135,9 +135,19 @@ type Config struct {
 	// WriteTimeout is how long writing one response may take. Zero means
 	// DefaultWriteTimeout.
 	WriteTimeout time.Duration
-	// MaxConns is how many connections Serve serves at once; the next
-	// ones are refused with a 503 (see Limit). Zero means no limit.
+	// MaxConns is how many connections Serve serves at once. At the
+	// limit, a new client takes the place of an idle kept-alive
+	// connection, which is closed; with none idle, it is refused with a
+	// 503 (see Pool, and admit.go). Zero means no limit.
 	MaxConns int
+	// MaxRequestsPerConn is how many requests one connection may send:
+	// the answer to the last says "Connection: close" (see KeepAlive).
+	// Zero means no limit.
+	MaxRequestsPerConn int
+	// MaxConnAge is how long a connection may stay open, on Clock: the
+	// first answer once it is that old says "Connection: close", and no
+	// request is cut for it (see KeepAlive). Zero means no limit.
+	MaxConnAge time.Duration
 }
 
 // Report says what Shutdown did with the connections it found open.
@@ -164,6 +174,8 @@ type Server struct {
 	mu     sync.Mutex
 	closed bool              // Shutdown has started
 	conns  map[net.Conn]bool // the open connections, true while one serves a request
+
+	pool *Pool // the places under MaxConns; nil when there is no limit
 }
 
 // New returns a server with cfg's zero values replaced by the defaults.
@@ -186,6 +198,9 @@ func New(cfg Config) *Server {
 		cfg.WriteTimeout = DefaultWriteTimeout
 	}
 	s := &Server{cfg: cfg, clock: cfg.Clock, conns: make(map[net.Conn]bool)}
+	if cfg.MaxConns > 0 {
+		s.pool = NewPool(cfg.MaxConns)
+	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.accepting, s.stopAccepting = context.WithCancel(context.Background())
 	return s

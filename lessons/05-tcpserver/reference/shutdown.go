@@ -7,7 +7,9 @@ import (
 )
 
 // Serve serves the connections that arrive on ln with ServeConn, at most
-// s.cfg.MaxConns at once if it is set (see Limit), until Shutdown. It
+// s.cfg.MaxConns at once if it is set, until Shutdown: wrap ln with
+// s.admit (admit.go), which refuses a client with Limit's 503 only when
+// no idle connection could be closed to make room for it. It
 // returns ErrClosed once Shutdown has stopped it and its connections are
 // done, or the error that stopped it otherwise; after Shutdown it closes ln
 // and returns ErrClosed at once. Each connection's requests get the
@@ -24,7 +26,7 @@ func (s *Server) Serve(ln net.Listener) error {
 	defer s.serving.Done()
 
 	if s.cfg.MaxConns > 0 {
-		ln = Limit(ln, s.cfg.MaxConns, s.clock)
+		ln = s.admit(ln) // idle connections make room before anyone is refused
 	}
 	if err := Serve(s.accepting, ln, s.serveConn); err != nil {
 		return err

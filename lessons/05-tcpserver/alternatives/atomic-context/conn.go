@@ -19,7 +19,8 @@ import (
 // status before it returns. It does not close conn: its caller does.
 func (s *Server) ServeConn(ctx context.Context, conn net.Conn) {
 	br := bufio.NewReader(conn)
-	for first := true; ; first = false {
+	opened := s.clock.Now() // MaxConnAge counts from here
+	for served, first := 1, true; ; served, first = served+1, false {
 		req, err := s.readRequest(conn, br, first)
 		if err == nil {
 			err = CheckRequest(req) // what one line at a time cannot show
@@ -39,9 +40,12 @@ func (s *Server) ServeConn(ctx context.Context, conn net.Conn) {
 			return
 		}
 		if !s.busy(conn) {
-			return // the server is shutting down, and closed this connection
+			return // the server is shutting down, or made room: conn is closed
 		}
 		resp := s.answer(ctx, req)
+		if !s.cfg.KeepAlive(served, s.clock.Since(opened), req) {
+			resp.Close = true // this answer is the connection's last
+		}
 		if err := s.writeResponse(conn, req.Method, resp); err != nil || resp.Close {
 			return
 		}
@@ -52,13 +56,17 @@ func (s *Server) ServeConn(ctx context.Context, conn net.Conn) {
 }
 
 // busy records that conn has read a request and now serves it: Shutdown
-// lets it finish. It reports false if the server is shutting down: the
-// connection was idle when Shutdown began, so Shutdown closed it, and the
-// request must be dropped.
+// lets it finish, and the pool will not close it to make room. It reports
+// false if the server is shutting down (the connection was idle when
+// Shutdown began, so Shutdown closed it), or if the pool closed it, idle,
+// to make room for a new client: either way the request must be dropped.
 func (s *Server) busy(conn net.Conn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
+		return false
+	}
+	if s.pool != nil && !s.pool.Busy(conn) {
 		return false
 	}
 	if _, ok := s.conns[conn]; ok {
@@ -68,11 +76,14 @@ func (s *Server) busy(conn net.Conn) bool {
 }
 
 // idle records that conn has answered its request and waits for the next
-// one. It reports false if the server is shutting down: the connection must
-// close instead.
+// one: the pool may now close it to make room. It reports false if the
+// server is shutting down: the connection must close instead.
 func (s *Server) idle(conn net.Conn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.pool != nil {
+		s.pool.Idle(conn)
+	}
 	if _, ok := s.conns[conn]; ok {
 		s.conns[conn] = false
 	}

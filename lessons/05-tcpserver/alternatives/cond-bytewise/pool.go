@@ -1,0 +1,114 @@
+package server
+
+import (
+	"net"
+	"slices"
+	"sync"
+)
+
+// A Pool counts a server's open connections, at most max at once, and
+// knows what each one is doing: fresh (admitted, its first request not read
+// yet), serving a request (between Busy and Idle), or idle (kept alive,
+// waiting for its next request, since Idle). A server at its limit can then
+// close an idle connection to make room for a new client, instead of
+// refusing the client while a place is held by a connection that waits for
+// nothing. Server.Serve uses one when Config.MaxConns is set (see admit.go).
+//
+// Every method may be called from any goroutine, at the same time as the
+// others: the accept loop admits while each connection's goroutine marks
+// its own connection busy, idle, and gone.
+//
+// This design keeps the idle connections in a queue, the longest idle
+// first, and closes that one: the client most likely gone.
+type Pool struct {
+	mu   sync.Mutex
+	max  int
+	open map[net.Conn]struct{}
+	idle []net.Conn // the idle connections, the longest idle first
+}
+
+// NewPool returns an empty pool that admits at most max connections at
+// once; max is at least 1.
+func NewPool(max int) *Pool {
+	return &Pool{max: max, open: make(map[net.Conn]struct{})}
+}
+
+// Admit is called for a connection just accepted, and reports whether it
+// may be served. While fewer than max connections are open, it admits conn,
+// fresh. At max, it picks one of the idle connections, closes it and admits
+// conn in its place: the place goes from one to the other, and the count
+// stays at max. With no idle connection it admits nothing and reports
+// false: the caller refuses conn. It never closes a connection that is
+// fresh or serving a request.
+//
+// Closing a server's connection calls Leave, from the goroutine that
+// closes it: Admit must close the idle connection after it has let go of
+// any lock Leave takes.
+func (p *Pool) Admit(conn net.Conn) bool {
+	p.mu.Lock()
+	var victim net.Conn
+	switch {
+	case len(p.open) < p.max:
+	case len(p.idle) > 0:
+		victim, p.idle = p.idle[0], p.idle[1:]
+		delete(p.open, victim)
+	default:
+		p.mu.Unlock()
+		return false
+	}
+	p.open[conn] = struct{}{}
+	p.mu.Unlock()
+	if victim != nil {
+		victim.Close()
+	}
+	return true
+}
+
+// Busy records that conn has read a request and now serves it: Admit may
+// not close it until it is idle again. It reports false when conn is not
+// open in the pool: Admit closed it to make room (while its request
+// arrived: the request must be dropped), or it has left.
+func (p *Pool) Busy(conn net.Conn) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.open[conn]; !ok {
+		return false
+	}
+	p.unqueue(conn)
+	return true
+}
+
+// Idle records that conn has answered its request and waits for the next
+// one: from now on, Admit may close it to make room. It does nothing for a
+// connection that is not open in the pool.
+func (p *Pool) Idle(conn net.Conn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.open[conn]; ok && !slices.Contains(p.idle, conn) {
+		p.idle = append(p.idle, conn)
+	}
+}
+
+// Leave records that conn was closed: its place is free for the next
+// Admit. A connection leaves once: Leave again, or Leave for a connection
+// Admit closed to make room (whose place went to another already), frees
+// nothing.
+func (p *Pool) Leave(conn net.Conn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.open, conn)
+	p.unqueue(conn)
+}
+
+// unqueue takes conn out of the idle queue, if it is there; p.mu is held.
+func (p *Pool) unqueue(conn net.Conn) {
+	p.idle = slices.DeleteFunc(p.idle, func(c net.Conn) bool { return c == conn })
+}
+
+// Open returns how many connections hold a place: admitted, and neither
+// left nor closed by Admit.
+func (p *Pool) Open() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.open)
+}

@@ -49,6 +49,7 @@ type learnerRun struct {
 	report    *types.Report
 	stdout    io.Writer
 	exercises []string // the exercise ids, in the lesson's order
+	races     *raceLog // the race detector's reports, in a re-executed suite built with -race (racelog.go)
 }
 
 // ginkgoAskedFor reports whether the suite should print Ginkgo's own
@@ -89,7 +90,7 @@ func prepareRun(t *testing.T, lesson, readme string, suite *types.SuiteConfig, r
 	}
 	run := &learnerRun{lesson: lesson, readme: readme, verbose: testVerbose(), stdout: formatter.ColorableStdOut}
 	run.root = moduleRoot()
-	if c, err := course.Load(run.root); err == nil {
+	if c, err := course.Load(courseRoot(run.root)); err == nil {
 		if l, err := c.Lesson(lesson); err == nil {
 			run.course = l
 			for _, e := range l.Exercises {
@@ -103,9 +104,15 @@ func prepareRun(t *testing.T, lesson, readme string, suite *types.SuiteConfig, r
 	run.selectExercises(t, suite)
 
 	ginkgo.ReportAfterSuite("autoroute: the lesson's report", func(r ginkgo.Report) { run.report = &r })
+	if run.races = openRaceLog(); run.races != nil {
+		run.races.watch()
+	}
 	formatter.ColorableStdOut = io.Discard
 	return func() {
 		formatter.ColorableStdOut = run.stdout
+		if run.races != nil {
+			run.races.close()
+		}
 		run.reportAsSubtests(t)
 	}
 }
@@ -132,6 +139,19 @@ func moduleRoot() string {
 		}
 		d = parent
 	}
+}
+
+// courseRoot is the folder of the course the suite belongs to: the one
+// above its specs/ folder (go test runs a suite in its own folder), if it
+// has a manifest, else the module's root.
+func courseRoot(module string) string {
+	if dir, err := os.Getwd(); err == nil && filepath.Base(filepath.Dir(dir)) == "specs" {
+		root := filepath.Dir(filepath.Dir(dir))
+		if _, err := os.Stat(filepath.Join(root, course.ManifestPath)); err == nil {
+			return root
+		}
+	}
+	return module
 }
 
 // selectExercises reads go test's -run and -skip as the testing package
@@ -314,6 +334,9 @@ func (run *learnerRun) reportAsSubtests(t *testing.T) {
 	for _, reason := range run.report.SpecialSuiteFailureReasons {
 		fmt.Fprintf(out, "The suite failed outside its specs: %s\n", reason)
 	}
+	if run.races != nil && run.races.outside != "" {
+		fmt.Fprintf(out, "Before any spec ran:\n%s\n", run.explainRace(run.races.outside, "", false))
+	}
 
 	for _, id := range exercises {
 		specs := byExercise[id]
@@ -400,15 +423,18 @@ func (run *learnerRun) specOf(r types.SpecReport) specResult {
 		state:  r.State.String(),
 		output: r.CapturedGinkgoWriterOutput,
 	}
+	if !s.passed {
+		s.message = Explain(r) // teach.go: where the code was stuck, the section to read
+		if s.message == "" {
+			s.message = "The spec ended as " + s.state + "."
+		}
+		if r.State == types.SpecStateTimedout || r.State == types.SpecStateInterrupted {
+			s.message = "Timed out: " + s.message
+		}
+	}
+	run.raceOf(r, &s) // racelog.go: a data race while it ran, in words
 	if s.passed {
 		return s
-	}
-	s.message = Explain(r) // teach.go: where the code was stuck, the section to read
-	if s.message == "" {
-		s.message = "The spec ended as " + s.state + "."
-	}
-	if r.State == types.SpecStateTimedout || r.State == types.SpecStateInterrupted {
-		s.message = "Timed out: " + s.message
 	}
 	loc := r.Failure.Location
 	if loc.FileName == "" {

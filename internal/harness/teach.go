@@ -20,8 +20,9 @@ import (
 	"autoroute/internal/harness/guard"
 )
 
-// learnerCode is the import path prefix of every lesson's learner package.
-const learnerCode = "autoroute/solutions/"
+// learnerCode is the import path prefix of every lesson's learner package
+// ("autoroute/solutions/"; racelog.go).
+var learnerCode = learnerPackages()
 
 // stuckHeading starts the description of where learner code is stuck.
 const stuckHeading = "Where your code is stuck:"

@@ -120,6 +120,11 @@ type Options struct {
 	Root    string // the repository root: positions are shown relative to it
 	Readme  string // the lesson text, relative to the root: "lessons/01-runtime/README.md"
 	Section string // the exercise's section of it (its id)
+	// Source reads a file the report names, as the code that ran saw it
+	// (the runner swaps files in with overlays); nil means os.ReadFile.
+	// It is read only when an access has no frame of the learner's (it
+	// happened inside a sync primitive).
+	Source func(path string) ([]byte, error)
 }
 
 // Rewrite explains the races of raw (the race detector's report, with any
@@ -147,7 +152,7 @@ func Rewrite(raw string, opts Options) string {
 		b.WriteString("A data race: two goroutines used the same memory at the same time, and at least one of them wrote to it.\n")
 		fmt.Fprintf(&b, "  - %s\n", cur.sentence(false))
 		fmt.Fprintf(&b, "  - %s\n", prev.sentence(true))
-		b.WriteString(fix(r))
+		b.WriteString(fix(r, cur, prev))
 	}
 	if b.Len() == 0 {
 		return ""
@@ -162,7 +167,19 @@ func Rewrite(raw string, opts Options) string {
 }
 
 // fix is the sentence on what would order the two accesses.
-func fix(r Race) string {
+func fix(r Race, cur, prev side) string {
+	if cur.via != nil || prev.via != nil {
+		waits := (cur.via != nil && cur.via.waits) || (prev.via != nil && prev.via.waits)
+		adds := (cur.via != nil && cur.via.adds) || (prev.via != nil && prev.via.adds)
+		if waits && adds {
+			return "A WaitGroup's Add raced its Wait: nothing made the Add happen before the Wait, so the Wait may " +
+				"return without counting it. Call Add before anything can start the Wait: before the go statement, " +
+				"not inside the goroutine; before letting go of the lock under which the waiter decides to wait, not after."
+		}
+		return "The two accesses are inside a sync primitive (a WaitGroup's Add and Wait, most often): nothing orders " +
+			"the calls of yours named above. Make one happen before the other: Add before the go statement and before " +
+			"anything can Wait, or both calls under the same mutex."
+	}
 	atomicCur := strings.HasPrefix(r.Current.Kind, "atomic")
 	atomicPrev := strings.HasPrefix(r.Previous.Kind, "atomic")
 	if atomicCur != atomicPrev {
@@ -179,9 +196,14 @@ type side struct {
 	fn       string
 	where    string
 	started  string
+	via      *through // the access is inside a sync primitive the learner's code called
+	spec     string   // then, the spec's line that called it
 }
 
 func (s side) sentence(previous bool) string {
+	if s.via != nil {
+		return s.insideSentence(previous)
+	}
 	kind := s.kind
 	article := "a"
 	if previous {
@@ -191,6 +213,25 @@ func (s side) sentence(previous bool) string {
 		article = "an"
 	}
 	return fmt.Sprintf("%s %s in %s at %s, %s", article, kind, s.fn, s.where, s.started)
+}
+
+// insideSentence describes an access the detector saw inside a sync
+// primitive, at the learner's lines that call it.
+func (s side) insideSentence(previous bool) string {
+	kind := s.kind
+	if previous {
+		kind = "earlier " + kind
+	}
+	article := "a"
+	if strings.IndexAny(kind[:1], "aeiou") == 0 {
+		article = "an"
+	}
+	if len(s.via.calls) == 0 {
+		return fmt.Sprintf("%s %s inside a sync primitive that %s (declared at %s) uses: the race detector shows no line "+
+			"of it, only the spec's call at %s; %s", article, kind, s.via.fn, s.via.decl, s.spec, s.started)
+	}
+	return fmt.Sprintf("%s %s inside %s, in %s (the spec called it at %s), %s", article, kind,
+		strings.Join(s.via.calls, ", or "), s.via.fn, s.spec, s.started)
 }
 
 // side describes one access: its top frame in the learner's code (or,
@@ -204,6 +245,21 @@ func (opts Options) side(r Race, a Access) side {
 			s.fn = "the spec's own code"
 		}
 		s.where = fmt.Sprintf("%s:%d", hangreport.Relative(opts.Root, f.File), f.Line)
+	}
+	// An access made through the race detector's API (runtime.racewrite
+	// on top: a sync primitive's Add or Wait) with no frame of the
+	// learner's: its lines are looked for in the source.
+	if f, ok := opts.pick(a.Frames); ok && !opts.learner(f.Func) && len(a.Frames) > 0 &&
+		strings.HasPrefix(a.Frames[0].Func, "runtime.race") {
+		if t, ok := opts.through(f, a.Kind); ok {
+			s.via = &t
+			s.spec = fmt.Sprintf("%s:%d", hangreport.Relative(opts.Root, f.File), f.Line)
+			s.fn = t.fn
+			s.where = t.decl
+			if len(t.calls) > 0 {
+				_, s.where, _ = strings.Cut(t.calls[0], " at ")
+			}
+		}
 	}
 	s.started = "on the test's main goroutine."
 	for _, c := range r.Creations {

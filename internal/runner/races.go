@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -60,12 +61,40 @@ func explainRaces(opts Options, specs []Spec) {
 			Root:    opts.Root,
 			Readme:  readme,
 			Section: exercise,
+			Source:  source(opts),
 		})
 		if words == "" {
 			continue
 		}
 		s.Message = words
 		s.Detail = "The race detector's own report:\n" + relativise(opts.Root, raw)
+	}
+}
+
+// source reads a file as the suite that ran saw it: the learner's files are
+// the chosen solution's, with opts.Replace on top.
+func source(opts Options) func(string) ([]byte, error) {
+	if opts.Lesson == nil {
+		return nil
+	}
+	stubDir, err := filepath.Abs(filepath.Join(opts.Root, opts.Lesson.StubDir()))
+	if err != nil {
+		return nil
+	}
+	return func(path string) ([]byte, error) {
+		if abs, err := filepath.Abs(path); err == nil && filepath.Dir(abs) == stubDir {
+			name := filepath.Base(abs)
+			if content, ok := opts.Replace[name]; ok {
+				return content, nil
+			}
+			switch opts.Solution {
+			case Reference:
+				return os.ReadFile(filepath.Join(opts.Root, opts.Lesson.ReferenceDir(), name))
+			case Stub:
+				return os.ReadFile(filepath.Join(opts.Root, opts.Lesson.PristineDir(), name))
+			}
+		}
+		return os.ReadFile(path)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -96,60 +97,111 @@ func TestFlagsMayFollowTheLesson(t *testing.T) {
 	assert.Equal(t, "json", cfg.format)
 }
 
-// The classroom workflow must be valid YAML of the shape GitHub Classroom
-// needs, and call grade with flags grade accepts.
+// The classroom workflows (this repository's, and the one template writes)
+// must be valid YAML of the shape GitHub Classroom needs, call grade with
+// flags grade accepts, and report what grade wrote for Classroom as it is:
+// the score in the log is the score sent.
 func TestTheClassroomWorkflowIsValid(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join("..", "..", ".github", "workflows", "grade.yml"))
 	require.NoError(t, err)
+	t.Run("grade.yml", func(t *testing.T) { checkClassroomWorkflow(t, data) })
+	student := strings.NewReplacer("{{repository}}", "teacher/grader", "{{ref}}", strings.Repeat("0", 40)).Replace(studentWorkflow)
+	t.Run("template", func(t *testing.T) { checkClassroomWorkflow(t, []byte(student)) })
+}
+
+func checkClassroomWorkflow(t *testing.T, data []byte) {
 	var wf struct {
 		Name string `yaml:"name"`
 		Jobs map[string]struct {
 			Name  string `yaml:"name"`
 			Steps []struct {
-				ID   string            `yaml:"id"`
+				Name string            `yaml:"name"`
 				Uses string            `yaml:"uses"`
 				Run  string            `yaml:"run"`
+				If   string            `yaml:"if"`
+				Dir  string            `yaml:"working-directory"`
 				With map[string]string `yaml:"with"`
-				Env  map[string]string `yaml:"env"`
 			} `yaml:"steps"`
 		} `yaml:"jobs"`
 	}
 	require.NoError(t, yaml.Unmarshal(data, &wf))
 	job, ok := wf.Jobs["autograding"]
 	require.True(t, ok, "a job named autograding")
-	assert.Equal(t, "Autograding Tests", job.Name, "GitHub Classroom's reporter looks for this check run")
+	assert.Equal(t, "Autograding Tests", job.Name, "GitHub Classroom reads the annotations of this check run")
 
-	var grades, reporters int
+	var grades, reports int
+	var classroomFile, gradeDir string
 	for _, step := range job.Steps {
+		assert.NotContains(t, step.Uses, "autograding-grading-reporter", "its log counts whole tests, not the points sent")
 		if strings.HasPrefix(step.Uses, "actions/setup-go") {
-			assert.Equal(t, "go.mod", step.With["go-version-file"])
-		}
-		if strings.HasPrefix(step.Uses, "classroom-resources/autograding-grading-reporter") {
-			reporters++
-			for _, runner := range strings.Split(step.With["runners"], ",") {
-				assert.Contains(t, step.Env, strings.ToUpper(strings.TrimSpace(runner))+"_RESULTS")
-			}
+			assert.Contains(t, step.With["go-version-file"], "go.mod")
 		}
 		for _, args := range autorouteCalls(step.Run) {
 			require.Equal(t, "grade", args[0])
 			grades++
-			fs, _ := gradeFlags(&bytes.Buffer{})
+			gradeDir = step.Dir
+			fs, cfg := gradeFlags(&bytes.Buffer{})
 			_, err := parseInterleaved(fs, args[1:])
 			assert.NoError(t, err, "the workflow's grade command line: %v", args)
+			for _, r := range cfg.reports {
+				if r.format == "classroom" {
+					classroomFile = r.file
+				}
+			}
+		}
+		if strings.Contains(step.Run, "autoroute-classroom.txt") && len(autorouteCalls(step.Run)) == 0 {
+			reports++
+			assert.Equal(t, gradeDir, step.Dir, "the report step reads where grade wrote")
+			assert.Contains(t, step.If, "always()", "the score is reported even when grade fails under --min-score")
+			checkReportStep(t, step.Run)
 		}
 	}
 	assert.Equal(t, 1, grades, "one grade run")
-	assert.Equal(t, 1, reporters, "one Classroom reporter")
+	assert.Equal(t, "autoroute-classroom.txt", classroomFile, "grade writes the Classroom result the report step prints")
+	assert.Equal(t, 1, reports, "one step that reports to Classroom")
 }
 
-// autorouteCalls extracts the argument lists of `go run ./cmd/autoroute`
-// in a shell script, joining continued lines and dropping quotes.
+// checkReportStep runs the workflow's report step in bash on what grade
+// writes for Classroom: it prints it unchanged, and fails on an ::error line
+// (a lesson that could not be graded), not on failing specs.
+func checkReportStep(t *testing.T, script string) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash to run the workflow's step")
+	}
+	for _, tc := range []struct {
+		content string
+		fails   bool
+	}{
+		{"Total points: 44.38/230, the score sent to GitHub Classroom (runtime 39.38/100, tcpserver 5/130)\n" +
+			"::notice title=Autograding complete::Points 44.38/230\n" +
+			"::notice title=Autograding report::{\"totalPoints\":44.38,\"maxPoints\":230}\n", false},
+		{"Total points: 39.38/230, the score sent to GitHub Classroom (runtime 39.38/100, tcpserver 0/130)\n" +
+			"::notice title=Autograding complete::Points 39.38/230\n" +
+			"::error title=Autograding::tcpserver could not be graded (build error): it scores 0 of 130\n", true},
+	} {
+		dir := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "autoroute-classroom.txt"), []byte(tc.content), 0o644))
+		cmd := exec.Command(bash, "-e", "-c", script)
+		cmd.Dir = dir
+		out, err := cmd.Output()
+		assert.Equal(t, tc.content, string(out), "the step's log is what grade wrote for Classroom")
+		assert.Equal(t, tc.fails, err != nil, "the step fails exactly on an ::error line: %v", err)
+	}
+}
+
+// autorouteCalls extracts the argument lists of `go tool autoroute` (or
+// `go run ./cmd/autoroute`) in a shell script, joining continued lines and
+// dropping quotes.
 func autorouteCalls(script string) [][]string {
 	script = strings.ReplaceAll(script, "\\\n", " ")
 	var calls [][]string
 	words := regexp.MustCompile(`"[^"]*"|\S+`)
 	for _, line := range strings.Split(script, "\n") {
-		_, rest, ok := strings.Cut(line, "go run ./cmd/autoroute ")
+		_, rest, ok := strings.Cut(line, "go tool autoroute ")
+		if !ok {
+			_, rest, ok = strings.Cut(line, "go run ./cmd/autoroute ")
+		}
 		if !ok {
 			continue
 		}

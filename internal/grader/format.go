@@ -1,11 +1,11 @@
 package grader
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -224,72 +224,61 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 	return err
 }
 
-// classroom is the result GitHub Classroom's autograding reporter reads
-// (base64 JSON in a <runner>_RESULTS variable): one test per exercise,
-// scored in proportion to its passing specs.
+// WriteClassroom writes the result for GitHub Classroom: lines a workflow
+// step prints as they are. Classroom reads the score from two notice
+// annotations on the "Autograding Tests" check run, "Points S/M" and
+// {"totalPoints":S,"maxPoints":M}, the ones GitHub's own reporter action
+// leaves; a line above them says the same total in words, so the run's log
+// shows one score, the one sent. (That action also logs totals of its own,
+// counting the tests whose every check passed out of 100 whatever their
+// points: they disagreed with the partial score it sent, so the workflow
+// prints these lines instead of calling it.)
 //
-// Its status is "pass" whenever grading ran, even with exercises left to
-// do: the reporter fails the workflow's check on "fail", and a learner on
-// the first lesson would see a red cross on every push for weeks. Their
-// progress is the points; each exercise keeps its own pass or fail. It is
-// "error" when a lesson could not be graded (it does not compile, did not
-// start, or was tampered with). A teacher who wants a red check below some
-// score gives grade --min-score, which fails the grading step.
-type classroom struct {
-	Version  int             `json:"version"`
-	Status   string          `json:"status"` // pass, fail or error
-	MaxScore float64         `json:"max_score"`
-	Tests    []classroomTest `json:"tests"`
-}
-
-type classroomTest struct {
-	Name     string  `json:"name"`
-	Status   string  `json:"status"`
-	Message  string  `json:"message,omitempty"`
-	Filename string  `json:"filename,omitempty"`
-	Score    float64 `json:"score"`
-	MaxScore float64 `json:"max_score"`
-}
-
-// WriteClassroom writes the base64-encoded result for GitHub Classroom's
-// autograding reporter, followed by a newline.
+// S and M are the report's score and maximum, rounded to the hundredth as
+// the text report rounds them: M is the sum of the graded lessons' points,
+// each lesson worth the sum of its exercises' points, as its text's table
+// and check say. S is partial: an exercise earns its points in proportion to
+// its passing specs.
+//
+// A lesson that could not be graded (it does not compile, did not start, or
+// was tampered with) adds an ::error line: the workflow step fails on it, so
+// the check is red, while failing specs alone leave it green (a learner on
+// the first lesson would otherwise meet a red cross on every push for weeks;
+// a teacher who wants one below some score gives grade --min-score). A grade
+// of anything but the learner's code sends no points at all, only an error.
 func (r *Report) WriteClassroom(w io.Writer) error {
-	out := classroom{Version: 1, Status: "pass", MaxScore: r.MaxScore}
-	for _, l := range r.Lessons {
-		for _, e := range l.Exercises {
-			t := classroomTest{Name: l.ID + "/" + e.ID, Status: "pass", Filename: e.File, Score: e.Score, MaxScore: e.MaxScore}
-			if r.Solution != "learner" {
-				// Never taken for the learner's: named so, and reported as an error.
-				t.Name = "[" + r.Solution + " solution, not the learner's code] " + t.Name
-				t.Status, t.Message, out.Status = "error", "graded the course's "+r.Solution+" solution", "error"
-				out.Tests = append(out.Tests, t)
-				continue
-			}
-			var problems []string
-			for _, s := range e.Specs {
-				if s.Status != "passed" {
-					problems = append(problems, fmt.Sprintf("%s (%s): %s", s.Name, s.Status, firstLines(s.Message, 1)))
-				}
-			}
-			switch {
-			case l.Status == LessonBuildError || l.Status == LessonNoStart || l.Status == LessonTampered:
-				t.Status = "error"
-				t.Message = l.Status
-				out.Status = "error"
-			case len(problems) > 0:
-				t.Status = "fail"
-				t.Message = fmt.Sprintf("%d of %d specs pass: %g of %g points.\n%s",
-					len(e.Specs)-len(problems), len(e.Specs), e.Score, e.MaxScore, strings.Join(problems, "\n"))
-			}
-			out.Tests = append(out.Tests, t)
-		}
-	}
-	data, err := json.Marshal(out)
-	if err != nil {
+	var b strings.Builder
+	if r.Solution != "learner" {
+		fmt.Fprintf(&b, "::error title=Autograding::graded the course's %s solution, not the learner's code: no points sent\n", r.Solution)
+		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	_, err = fmt.Fprintln(w, base64.StdEncoding.EncodeToString(data))
+	score, max := classroomPoints(r.Score), classroomPoints(r.MaxScore)
+	var lessons []string
+	for _, l := range r.Lessons {
+		lessons = append(lessons, fmt.Sprintf("%s %s/%s", l.ID, classroomPoints(l.Score), classroomPoints(l.MaxScore)))
+	}
+	fmt.Fprintf(&b, "Total points: %s/%s, the score sent to GitHub Classroom (%s)\n", score, max, strings.Join(lessons, ", "))
+	fmt.Fprintf(&b, "::notice title=Autograding complete::Points %s/%s\n", score, max)
+	fmt.Fprintf(&b, "::notice title=Autograding report::{\"totalPoints\":%s,\"maxPoints\":%s}\n", score, max)
+	for _, l := range r.Lessons {
+		if l.Status == LessonBuildError || l.Status == LessonNoStart || l.Status == LessonTampered {
+			fmt.Fprintf(&b, "::error title=Autograding::%s could not be graded (%s): it scores 0 of %s; the grade step's log says why\n", l.ID, l.Status, classroomPoints(l.MaxScore))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// classroomPoints formats points rounded to the hundredth exactly as the
+// text report's %.2f rounds them, without trailing zeros: 57.5, 8.33, 100.
+func classroomPoints(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 2, 64)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	if s == "" || s == "-" {
+		return "0"
+	}
+	return s
 }
 
 func firstLines(s string, n int) string {

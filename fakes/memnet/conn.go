@@ -49,8 +49,11 @@ func (c *Conn) Write(b []byte) (int, error) {
 
 // Close closes the connection gracefully: the peer reads what was written,
 // then io.EOF, and its Writes fail with EPIPE. Blocked calls on this end
-// return net.ErrClosed.
-func (c *Conn) Close() error { return c.close(false) }
+// return net.ErrClosed. On a network made WithUnreadReset, a Close with
+// bytes from the peer still unread is a Reset instead, as on Linux.
+func (c *Conn) Close() error {
+	return c.close(c.network.unreadReset && c.in.unread())
+}
 
 // Reset closes the connection abortively, as a TCP RST does (a close with
 // SO_LINGER 0): the peer's Reads and Writes fail at once with ECONNRESET,

@@ -27,9 +27,10 @@ const (
 // Network is an isolated in-memory network. Make one per test with New;
 // its zero value is not usable.
 type Network struct {
-	clock   clock.Clock
-	window  int
-	backlog int
+	clock       clock.Clock
+	window      int
+	backlog     int
+	unreadReset bool // WithUnreadReset: Close with unread bytes is a Reset
 
 	mu        sync.Mutex
 	listeners map[uint16][]*Listener // by port; several only when their IPs differ
@@ -63,6 +64,17 @@ func WithBacklog(connections int) Option {
 		panic(fmt.Sprintf("memnet: backlog %d, want at least 1", connections))
 	}
 	return func(n *Network) { n.backlog = connections }
+}
+
+// WithUnreadReset makes the network close the way Linux closes a TCP
+// socket: a Close while bytes from the peer are still unread (buffered, or
+// still being written) is a Reset. The peer's Reads and Writes then fail
+// with ECONNRESET, and what it had not read yet is lost, the response the
+// closing end has just written included (RFC 9112, section 9.6). Without
+// it, Close is always graceful. A lingering close (CloseWrite, read what is
+// left, then Close) closes gracefully on either network.
+func WithUnreadReset() Option {
+	return func(n *Network) { n.unreadReset = true }
 }
 
 // New returns an empty network: no listeners, every port free.

@@ -537,6 +537,14 @@ func (s *Stream) shutWrite() {
 	s.wakeBothLocked()
 }
 
+// unread reports whether bytes were written to s that its reader has not
+// read yet: buffered, in flight, or held by a writer blocked part-way.
+func (s *Stream) unread() bool {
+	s.mu.Lock()
+	defer s.unlock()
+	return s.size > 0 || len(s.pending) > 0 || len(s.inFlight) > 0
+}
+
 // dropBufferedLocked discards the bytes nobody will read and frees the ring.
 func (s *Stream) dropBufferedLocked() {
 	s.ring, s.head, s.size = nil, 0, 0

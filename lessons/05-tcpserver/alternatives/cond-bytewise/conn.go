@@ -16,7 +16,10 @@ import (
 // (HTTP/1.1 keeps a connection alive between requests), until the client
 // closes the connection or asks to, a request is refused, a deadline passes
 // or the server shuts down. It answers a refused request with StatusOf's
-// status before it returns. It does not close conn: its caller does.
+// status before it returns. When it leaves the client's bytes unread (after
+// a refusal, or a last response with more requests already sent), it closes
+// conn with CloseLingering (linger.go), so that the answer is not lost to a
+// reset; otherwise it leaves conn open, and its caller closes it.
 func (s *Server) ServeConn(ctx context.Context, conn net.Conn) {
 	br := bufio.NewReader(conn)
 	opened := s.clock.Now() // MaxConnAge counts from here
@@ -36,6 +39,7 @@ func (s *Server) ServeConn(ctx context.Context, conn net.Conn) {
 					Body:   []byte(http.StatusText(status) + "\n"),
 					Close:  true, // what follows the bad bytes cannot be trusted
 				})
+				CloseLingering(conn, s.clock) // the rest of the request may be on its way
 			}
 			return
 		}
@@ -47,6 +51,10 @@ func (s *Server) ServeConn(ctx context.Context, conn net.Conn) {
 			resp.Close = true // this answer is the connection's last
 		}
 		if err := s.writeResponse(conn, req.Method, resp); err != nil || resp.Close {
+			if err == nil && br.Buffered() > 0 { // requests this connection will not serve
+				s.idle(conn)                  // answered: a Shutdown may end the linger
+				CloseLingering(conn, s.clock) // closes conn
+			}
 			return
 		}
 		if !s.idle(conn) {

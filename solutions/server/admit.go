@@ -40,18 +40,25 @@ func (l *admitListener) Accept() (net.Conn, error) {
 }
 
 // refuseFull answers 503 Service Unavailable to a client no place could
-// be made for, within RefuseTimeout on clk, and closes its connection.
+// be made for, within RefuseTimeout on clk, and closes its connection with
+// CloseLingering (linger.go): the client has likely sent its request, and
+// closing with it unread would reset the 503 away. The accepting goroutine
+// spends at most RefuseTimeout writing and LingerTimeout draining.
 func refuseFull(conn net.Conn, clk clock.Clock) {
-	defer conn.Close()
 	if err := conn.SetWriteDeadline(clk.Now().Add(RefuseTimeout)); err != nil {
+		conn.Close()
 		return
 	}
-	conn.Write([]byte("HTTP/1.1 503 Service Unavailable\r\n" +
+	if _, err := conn.Write([]byte("HTTP/1.1 503 Service Unavailable\r\n" +
 		"Retry-After: 1\r\n" +
 		"Content-Length: 20\r\n" +
 		"Connection: close\r\n" +
 		"\r\n" +
-		"Service Unavailable\n"))
+		"Service Unavailable\n")); err != nil {
+		conn.Close() // the client is gone, or never reads: nothing to save
+		return
+	}
+	CloseLingering(conn, clk)
 }
 
 // pooledConn leaves its pool when it is closed.
@@ -64,4 +71,13 @@ func (c *pooledConn) Close() error {
 	err := c.Conn.Close()
 	c.pool.Leave(c)
 	return err
+}
+
+// CloseWrite half-closes the connection, if it can: CloseLingering needs
+// it, and a wrapper hides the methods of what it wraps.
+func (c *pooledConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ package harness
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -18,6 +19,7 @@ import (
 
 	"autoroute/internal/hangreport"
 	"autoroute/internal/harness/guard"
+	"autoroute/internal/wire"
 )
 
 // learnerCode is the import path prefix of every lesson's learner package
@@ -196,8 +198,18 @@ func guardNodes() types.AroundNodeDecorator {
 		}
 		step := guard.Goroutine()
 		stop := guard.Watch(deadline, func() { recordStuck(time.Since(began), step) })
+		// A node Ginkgo cannot time out (a spec whose function takes no
+		// SpecContext has no time limit) would hang the suite for good:
+		// past the spec's whole timeout and grace period, with its context
+		// still live, it is reported as timed out and the suite stops.
+		stopHard := guard.Watch(began.Add(time.Duration(Timeout)+2*time.Second), func() {
+			if ctx.Err() == nil && ginkgo.CurrentSpecReport().LeafNodeType == types.NodeTypeIt {
+				abandonStuck(time.Since(began), step)
+			}
+		})
 		finished := false
 		defer func() {
+			stopHard()
 			stop()
 			if !finished && time.Since(began) >= Budget/2 && !hasEntry(stuckEntry) {
 				// The node failed (or panicked) late: learner code is
@@ -229,6 +241,15 @@ func recordStuck(after time.Duration, step int) {
 	message := fmt.Sprintf("The spec was still running %v after this step began, though each of its waits gives up "+
 		"after %v: something blocks outside those waits and does not heed the spec's context (a call of yours made "+
 		"directly by the spec, a receive, a send or a lock nothing will release).", after.Round(time.Millisecond), Budget)
+	if stuck := whereStuck(step); stuck != "" {
+		message += "\n\n" + stuck
+	}
+	ginkgo.AddReportEntry(stuckEntry, message, ginkgo.ReportEntryVisibilityFailureOrVerbose)
+}
+
+// whereStuck says where the learner's goroutines are blocked or, if none
+// is, where the spec's own goroutine step is.
+func whereStuck(step int) string {
 	dump := allStacks()
 	stuck := hangreport.Describe(dump, hangreport.Options{Package: learnerCode, Root: moduleRoot(), Skip: aliveBefore()})
 	if stuck == "" {
@@ -244,8 +265,35 @@ func recordStuck(after time.Duration, step int) {
 			stuck = "The spec itself is blocked " + s.Operation + " at " + s.Where + "."
 		}
 	}
-	if stuck != "" {
+	return stuck
+}
+
+// abandonStuck ends the suite on a spec that Ginkgo cannot stop (its
+// function takes no SpecContext) and that has run past its timeout: the
+// spec is reported as timed out, with where the code is stuck and the
+// section to read (to the grader on its channel, to a person on standard
+// output), and the process exits, since the spec's goroutine will never
+// return. The grader runs the remaining specs in a process of their own.
+func abandonStuck(after time.Duration, step int) {
+	r := ginkgo.CurrentSpecReport()
+	message := fmt.Sprintf("The spec was still running %v after it began, and nothing could stop it: its function takes "+
+		"no SpecContext, so it has no time limit (every spec takes one: It(\"...\", func(spec SpecContext) {...}, "+
+		"harness.Timeout)). The suite stopped here.", after.Round(time.Millisecond))
+	if stuck := whereStuck(step); stuck != "" {
 		message += "\n\n" + stuck
 	}
-	ginkgo.AddReportEntry(stuckEntry, message, ginkgo.ReportEntryVisibilityFailureOrVerbose)
+	if labels := r.Labels(); len(labels) > 0 && !hasSection(message) {
+		message += "\n" + See(labels[0])
+	}
+	message = relative(sectionLast(message))
+	results.mu.Lock()
+	if graded() {
+		mark(wire.Finish, results.seq)
+		send(wire.End, wire.Ended{Seq: results.seq, Spec: r.FullText(), Labels: r.Labels(), State: types.SpecStateTimedout.String(),
+			Reason: ReasonTimeout, Message: message, Location: r.LeafNodeLocation.String()})
+	}
+	results.mu.Unlock()
+	fmt.Fprintf(os.Stdout, "\n%s:%d: %s\nTimed out: %s\n", filepath.Base(r.LeafNodeLocation.FileName),
+		r.LeafNodeLocation.LineNumber, r.FullText(), message)
+	os.Exit(1)
 }

@@ -25,7 +25,7 @@
 // ticker, AfterFunc or context deadline that learner code (a file under
 // solutions/) armed. Timers the spec armed itself do not count. A spec that
 // may legitimately end with learner timers armed says so with
-// AllowPendingTimers(clk, why). Both failures record ReasonLeak: the runner
+// AllowPendingTimers(clk, why). Both failures record wire.ReasonLeak: the runner
 // reports them as "leaked", and the message says which.
 package harness
 
@@ -140,7 +140,7 @@ func setup(readme string) {
 			// a safety net, not a wait for code to "get there": a correct
 			// program has nothing left to do.
 			leaks := gomega.NewGomega(func(message string, callerSkip ...int) {
-				diagnose(ReasonLeak)
+				diagnose(wire.ReasonLeak)
 				ginkgo.Fail(message, callerSkip...)
 			})
 			// This check's own node is watched (teach.go's guard).
@@ -162,18 +162,10 @@ func setup(readme string) {
 	})
 }
 
-// Reasons the harness records for a failed spec, finer than Ginkgo's state
-// (the grader reads them: see package wire).
-const (
-	ReasonStub    = wire.ReasonStub
-	ReasonPanic   = wire.ReasonPanic
-	ReasonTimeout = wire.ReasonTimeout
-	ReasonLeak    = wire.ReasonLeak
-)
-
 const reasonEntry = "autoroute-reason"
 
-// diagnose records why the spec is about to fail, unless it failed already.
+// diagnose records why the spec is about to fail (one of package wire's
+// Reason constants, which the grader reads), unless it failed already.
 func diagnose(reason string) {
 	if ginkgo.CurrentSpecReport().Failed() {
 		return
@@ -270,10 +262,10 @@ func (c *Call[T]) failOnPanic() {
 	}
 	msg := fmt.Sprint(c.panic)
 	if strings.HasPrefix(msg, "TODO(") {
-		diagnose(ReasonStub)
+		diagnose(wire.ReasonStub)
 		ginkgo.Fail(fmt.Sprintf("%s is still a stub: %s %s", c.what, msg, See(current())))
 	}
-	diagnose(ReasonPanic)
+	diagnose(wire.ReasonPanic)
 	ginkgo.Fail(withSection(fmt.Sprintf("%s panicked: %s\n\n%s", c.what, msg, learnerFrames(c.stack))))
 }
 

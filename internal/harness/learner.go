@@ -16,6 +16,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"autoroute/internal/course"
+	"autoroute/internal/wire"
 )
 
 // What a plain `go test ./specs/<lesson>/` prints.
@@ -442,7 +443,7 @@ func (run *learnerRun) specOf(r types.SpecReport) specResult {
 	}
 	s.location = fmt.Sprintf("%s:%d", filepath.Base(loc.FileName), loc.LineNumber)
 	for _, e := range r.ReportEntries {
-		if e.Name == reasonEntry && e.StringRepresentation() == ReasonStub {
+		if e.Name == reasonEntry && e.StringRepresentation() == wire.ReasonStub {
 			s.stub = true
 		}
 	}

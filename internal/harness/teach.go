@@ -104,7 +104,7 @@ func failTeaching(message string, callerSkip ...int) {
 // then the section to read.
 func failStuck(message string) {
 	ginkgo.GinkgoHelper()
-	diagnose(ReasonTimeout)
+	diagnose(wire.ReasonTimeout)
 	stuck := stuckNow()
 	if stuck == "" {
 		stuck = "No goroutine running your code is blocked: it returned, or is waiting on something it was not " +
@@ -290,7 +290,7 @@ func abandonStuck(after time.Duration, step int) {
 	if graded() {
 		mark(wire.Finish, results.seq)
 		send(wire.End, wire.Ended{Seq: results.seq, Spec: r.FullText(), Labels: r.Labels(), State: types.SpecStateTimedout.String(),
-			Reason: ReasonTimeout, Message: message, Location: r.LeafNodeLocation.String()})
+			Reason: wire.ReasonTimeout, Message: message, Location: r.LeafNodeLocation.String()})
 	}
 	results.mu.Unlock()
 	fmt.Fprintf(os.Stdout, "\n%s:%d: %s\nTimed out: %s\n", filepath.Base(r.LeafNodeLocation.FileName),

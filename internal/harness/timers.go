@@ -11,6 +11,7 @@ import (
 	"github.com/onsi/ginkgo/v2"
 
 	"autoroute/fakes/clock"
+	"autoroute/internal/wire"
 )
 
 // watch is the fake clocks the running spec asked the harness to check
@@ -109,7 +110,7 @@ func checkTimers() {
 	}
 	// Like a goroutine, the timer outlived the operation that made it: the
 	// runner reports the spec as "leaked", and the message says what.
-	diagnose(ReasonLeak)
+	diagnose(wire.ReasonLeak)
 	ginkgo.Fail(fmt.Sprintf("The spec ended, but your code left %d timer(s) armed on the fake clock:\n%s\n\n"+
 		"Every timer your code arms must be stopped once nobody will wait for it, or it outlives the "+
 		"operation that made it (and, on the real clock, keeps its memory and may fire into code that "+

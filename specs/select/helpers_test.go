@@ -48,8 +48,8 @@ func within(ctx context.Context, share float64) (context.Context, context.Cancel
 //
 // It is what testing/synctest's Wait does inside a bubble. The runtime does
 // not announce when a goroutine blocks, so settle looks at the goroutines'
-// states, again and again, until they are all blocked: a fact about your
-// code, not a delay. A goroutine that spins in a loop (a select with a
+// states, again and again, until they are all blocked (harness.Blocked): a
+// fact about your code, not a delay. A goroutine that spins in a loop (a select with a
 // default case, say) is never blocked: settle then fails, after half the
 // spec's budget, with explain and the goroutines it saw running.
 func settle(ctx context.Context, explain string) {
@@ -96,25 +96,11 @@ func busyGoroutines() []gleak.Goroutine {
 		ours := strings.HasPrefix(g.CreatorFunction, learnerPackage+".") ||
 			strings.HasPrefix(g.CreatorFunction, harnessPackage+".") ||
 			strings.Contains(g.Backtrace, learnerPackage+".")
-		if ours && !blocked(g.State) {
+		if ours && !harness.Blocked(g.State) {
 			busy = append(busy, g)
 		}
 	}
 	return busy
-}
-
-// blocked reports whether a goroutine in this state waits for another
-// goroutine to act: on a channel, in a select, on a lock or a WaitGroup. A
-// goroutine that is running, runnable, asleep on the real clock, or held for
-// an instant by the runtime itself (the garbage collector's "semacquire",
-// say) is not.
-func blocked(state string) bool {
-	for _, waiting := range []string{"chan receive", "chan send", "select", "sync.WaitGroup.Wait", "sync.Mutex.Lock", "sync.RWMutex.", "sync.Cond.Wait"} {
-		if strings.HasPrefix(state, waiting) {
-			return true
-		}
-	}
-	return false
 }
 
 // send sends v on ch for the spec, failing with what and hint if nobody

@@ -3,12 +3,10 @@ package spawn_test
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	"github.com/onsi/gomega/gleak"
 
 	"autoroute/fakes/clock"
 	"autoroute/internal/harness"
@@ -71,67 +69,10 @@ func pause(ctx context.Context, clk clock.Clock, d time.Duration) bool {
 	}
 }
 
-// alive holds the goroutines alive when the running spec started
-// (goroutine ids are never reused).
-var alive map[uint64]bool
-
-var _ = BeforeEach(func() {
-	alive = map[uint64]bool{}
-	for _, g := range gleak.Goroutines() {
-		alive[g.ID] = true
-	}
-})
-
 // blockedIn returns a wait (for Call.WaitFor) that ends once at least n
-// goroutines started during the spec are blocked (on a channel, a select, a
-// lock) with frame on their stack, such as "(*Set[...]).Shutdown": a
-// Shutdown known to be waiting, say.
-//
-// The runtime does not announce that a goroutine blocked, so the wait looks
-// at the goroutines' states again and again until the fact holds: a fact
-// about your code, not a guess at how long it takes.
+// goroutines started during the spec are blocked with frame of your
+// package on their stack, such as "(*Set[...]).Shutdown": a Shutdown known
+// to be waiting, say. See harness.BlockedIn.
 func blockedIn(n int, frame string) func(context.Context) error {
-	return func(ctx context.Context) error {
-		pause := 20 * time.Microsecond
-		for {
-			var seen []gleak.Goroutine
-			count := 0
-			for _, g := range gleak.Goroutines() {
-				if alive[g.ID] || !strings.Contains(g.Backtrace, learnerPackage+"."+frame) {
-					continue
-				}
-				seen = append(seen, g)
-				if blocked(g.State) {
-					count++
-				}
-			}
-			if count >= n {
-				return nil
-			}
-			select {
-			case <-ctx.Done():
-				var list strings.Builder
-				for _, g := range seen {
-					fmt.Fprintf(&list, "  goroutine %d [%s]: %s\n", g.ID, g.State, g.TopFunction)
-				}
-				if list.Len() == 0 {
-					list.WriteString("  (none)\n")
-				}
-				return fmt.Errorf("%d goroutine(s) were blocked in %s.%s; these were seen there:\n%s", count, learnerPackage, frame, list.String())
-			case <-time.After(pause):
-				pause = min(2*pause, time.Millisecond)
-			}
-		}
-	}
-}
-
-// blocked reports whether a goroutine in this state waits for another
-// goroutine to act: on a channel, in a select, on a lock or a WaitGroup.
-func blocked(state string) bool {
-	for _, waiting := range []string{"chan receive", "chan send", "select", "sync.WaitGroup.Wait", "sync.Mutex.Lock", "sync.RWMutex.", "sync.Cond.Wait"} {
-		if strings.HasPrefix(state, waiting) {
-			return true
-		}
-	}
-	return false
+	return harness.BlockedIn(learnerPackage, n, frame)
 }

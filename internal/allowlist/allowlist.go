@@ -165,7 +165,93 @@ func load(opts Options) (*token.FileSet, []*ast.File, []Finding, func(string) st
 		files = append(files, f)
 		findings = append(findings, syntactic(fset, f, rel)...)
 	}
+	findings = append(findings, constantBombs(fset, files, rel)...)
 	return fset, files, findings, rel
+}
+
+// constantBombs refuses string constants longer than maxConstString. It
+// needs no types, so it runs before anything is compiled: the compiler
+// computes constants, and `const s1 = s0 + s0` thirty times over asks it
+// for gigabytes. The length is bounded from the syntax alone: a literal's
+// own, the sum over +, a named constant's (by name, the longest of that
+// name), a conversion's operand; a constant of another package counts as
+// its name's length of bytes, which no imported constant comes near.
+func constantBombs(fset *token.FileSet, files []*ast.File, rel func(string) string) []Finding {
+	decls := map[string][]ast.Expr{}
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			gen, ok := n.(*ast.GenDecl)
+			if !ok || gen.Tok != token.CONST {
+				return true
+			}
+			var last []ast.Expr
+			for _, spec := range gen.Specs {
+				vs := spec.(*ast.ValueSpec)
+				if len(vs.Values) > 0 {
+					last = vs.Values
+				}
+				for i, name := range vs.Names {
+					if i < len(last) {
+						decls[name.Name] = append(decls[name.Name], last[i])
+					}
+				}
+			}
+			return true
+		})
+	}
+	memo := map[string]int64{}
+	var size func(e ast.Expr, depth int) int64
+	size = func(e ast.Expr, depth int) int64 {
+		if depth > 1000 {
+			return maxConstString + 1 // nested past any honest constant
+		}
+		switch e := e.(type) {
+		case *ast.BasicLit:
+			return int64(len(e.Value))
+		case *ast.ParenExpr:
+			return size(e.X, depth+1)
+		case *ast.BinaryExpr:
+			return min(size(e.X, depth+1)+size(e.Y, depth+1), 1<<62)
+		case *ast.CallExpr:
+			if len(e.Args) == 1 {
+				return size(e.Args[0], depth+1)
+			}
+		case *ast.Ident:
+			if n, ok := memo[e.Name]; ok {
+				return n
+			}
+			memo[e.Name] = 0 // a cycle is the compiler's to report
+			var n int64
+			for _, v := range decls[e.Name] {
+				n = max(n, size(v, depth+1))
+			}
+			memo[e.Name] = n
+			return n
+		}
+		return 16
+	}
+	var out []Finding
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			gen, ok := n.(*ast.GenDecl)
+			if !ok || gen.Tok != token.CONST {
+				return true
+			}
+			for _, spec := range gen.Specs {
+				vs := spec.(*ast.ValueSpec)
+				for _, v := range vs.Values {
+					if n := size(v, 0); n > maxConstString {
+						p := fset.Position(v.Pos())
+						out = append(out, Finding{rel(p.Filename), p.Line, "constant",
+							fmt.Sprintf("a constant of up to %d bytes: the compiler computes constants, and one this long "+
+								"costs it gigabytes of memory (the limit is %d bytes)", n, maxConstString)})
+					}
+				}
+			}
+			return true
+		})
+	}
+	return out
 }
 
 // syntactic refuses what a file shows without types: imports off the list,
@@ -339,7 +425,24 @@ func typed(ctx context.Context, opts Options, fset *token.FileSet, files []*ast.
 		})
 	}
 	for id, obj := range info.Uses {
-		if obj == nil || obj.Pkg() == nil || obj.Pkg() == pkg {
+		if obj == nil || obj.Pkg() == nil {
+			continue
+		}
+		if fn, ok := obj.(*types.Func); ok && dynamicDeny[fn.Name()] && dynamic(fn, pkg) {
+			p := fset.Position(id.Pos())
+			findings = append(findings, Finding{rel(p.Filename), p.Line, "call",
+				fmt.Sprintf("a method named %s, called through an interface of your own: it reaches what the list refuses "+
+					"(a descriptor, memory, or methods and fields nobody handed your code)", fn.Name())})
+			continue
+		}
+		if v, ok := obj.(*types.Var); ok && v.IsField() && deniedFields[v.Pkg().Path()+"."+v.Name()] {
+			p := fset.Position(id.Pos())
+			findings = append(findings, Finding{rel(p.Filename), p.Line, "call",
+				fmt.Sprintf("%s's field %s is not on the list of what a solution may use: a function there is handed "+
+					"the connection's descriptor", v.Pkg().Path(), v.Name())})
+			continue
+		}
+		if obj.Pkg() == pkg {
 			continue
 		}
 		if _, isPkg := obj.(*types.PkgName); isPkg {
@@ -352,6 +455,9 @@ func typed(ctx context.Context, opts Options, fset *token.FileSet, files []*ast.
 		}
 		refuse(id.Pos(), path, member)
 	}
+	for _, f := range files {
+		findings = append(findings, writesToOtherPackages(fset, f, info, pkg, rel)...)
+	}
 	slices.SortFunc(findings, func(a, b Finding) int {
 		if c := strings.Compare(a.File, b.File); c != 0 {
 			return c
@@ -359,6 +465,111 @@ func typed(ctx context.Context, opts Options, fset *token.FileSet, files []*ast.
 		return a.Line - b.Line
 	})
 	return findings, nil
+}
+
+// dynamic reports whether fn is a method of an interface the rules do not
+// name: the solution's own, an unnamed one, a type parameter's constraint.
+func dynamic(fn *types.Func, pkg *types.Package) bool {
+	sig, _ := fn.Type().(*types.Signature)
+	if sig == nil || sig.Recv() == nil {
+		return false
+	}
+	recv := sig.Recv().Type()
+	if p, ok := recv.(*types.Pointer); ok {
+		recv = p.Elem()
+	}
+	switch t := recv.(type) {
+	case *types.Interface, *types.TypeParam:
+		return true
+	case *types.Named:
+		_, isInterface := t.Underlying().(*types.Interface)
+		return isInterface && (fn.Pkg() == pkg || t.Obj().Pkg() == pkg)
+	}
+	return false
+}
+
+// writesToOtherPackages refuses every write to another package's variable:
+// assigning it, taking its address, incrementing it, or writing through
+// it (a field, an element, what it points to). `context.Canceled = err`
+// in an init function makes every spec that expects a cancelled context's
+// error accept err; a solution reads the standard library's variables and
+// never changes them.
+func writesToOtherPackages(fset *token.FileSet, f *ast.File, info *types.Info, pkg *types.Package, rel func(string) string) []Finding {
+	var out []Finding
+	check := func(e ast.Expr, how string) {
+		v := rootVar(e, info)
+		if v == nil || v.Pkg() == nil || v.Pkg() == pkg || v.Parent() != v.Pkg().Scope() {
+			return
+		}
+		p := fset.Position(e.Pos())
+		out = append(out, Finding{rel(p.Filename), p.Line, "write",
+			fmt.Sprintf("%s %s.%s, a variable of another package: a solution reads the standard library's variables "+
+				"and never changes them (the specs and the harness share them)", how, v.Pkg().Path(), v.Name())})
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for _, lhs := range n.Lhs {
+				check(lhs, "assigns")
+			}
+		case *ast.IncDecStmt:
+			check(n.X, "changes")
+		case *ast.RangeStmt:
+			if n.Tok == token.ASSIGN {
+				if n.Key != nil {
+					check(n.Key, "assigns")
+				}
+				if n.Value != nil {
+					check(n.Value, "assigns")
+				}
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				check(n.X, "takes the address of")
+			}
+		case *ast.SelectorExpr:
+			// A method with a pointer receiver called on a variable that
+			// is not a pointer takes its address.
+			if sel := info.Selections[n]; sel != nil && sel.Kind() == types.MethodVal {
+				if sig, ok := sel.Obj().Type().(*types.Signature); ok && sig.Recv() != nil {
+					_, ptrRecv := sig.Recv().Type().(*types.Pointer)
+					_, ptrX := info.Types[n.X].Type.(*types.Pointer)
+					if ptrRecv && !ptrX && !types.IsInterface(info.Types[n.X].Type) {
+						check(n.X, "calls a pointer method on")
+					}
+				}
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// rootVar is the variable an addressable expression is a part of: x in
+// x.f, x[i], *x, (x).
+func rootVar(e ast.Expr, info *types.Info) *types.Var {
+	for {
+		switch x := e.(type) {
+		case *ast.ParenExpr:
+			e = x.X
+		case *ast.StarExpr:
+			e = x.X
+		case *ast.IndexExpr:
+			e = x.X
+		case *ast.SelectorExpr:
+			if info.Selections[x] != nil { // a field of x.X
+				e = x.X
+				continue
+			}
+			v, _ := info.Uses[x.Sel].(*types.Var) // pkg.Var
+			return v
+		case *ast.Ident:
+			v, _ := info.Uses[x].(*types.Var)
+			return v
+		default:
+			return nil
+		}
+	}
 }
 
 // memberName names obj as the rules do: "Name" for a package's member,

@@ -127,3 +127,29 @@ var networked = map[string]int{
 }
 
 var networks = set("tcp", "tcp4", "tcp6", "udp", "udp4", "udp6")
+
+// dynamicDeny lists the method names refused when a method is called
+// through an interface the rules do not name: one of the solution's own,
+// an unnamed one, or a type parameter's constraint. Such a call reaches
+// whatever the value is, so the rules for the value's type cannot be
+// checked where the call is made: `any(log.Default()).(interface{ Writer()
+// io.Writer })` is log.Logger.Writer, and a generic
+// `func f[T any](x interface{ File() (T, error) })` infers os.File from a
+// connection without naming it. No honest solution calls a method of
+// these names through an interface of its own.
+var dynamicDeny = set(
+	"Writer", "File", "SyscallConn", "Fd", "Control", "WriteMsgUnix", "ReadMsgUnix", // descriptors
+	"UnsafePointer", "UnsafeAddr", "Pointer", "Addr", "SetPointer", "Convert", // memory
+	"Call", "CallSlice", "Method", "MethodByName", "NumMethod", // methods nobody handed over
+	"Field", "FieldByName", "FieldByIndex", "FieldByIndexErr", "FieldByNameFunc", "NumField", // unexported state
+)
+
+// deniedFields are struct fields a solution may not set or read, by
+// package and name (net's Control fields are Dialer's and ListenConfig's):
+// a function of theirs there is handed a syscall.RawConn, a descriptor.
+var deniedFields = set("net.Control", "net.ControlContext")
+
+// maxConstString bounds the length of a string constant. Constants are
+// computed by the compiler: a few lines that double a string thirty times
+// make it use every byte of the machine's memory before anything runs.
+const maxConstString = 1 << 20

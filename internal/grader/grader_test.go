@@ -105,6 +105,10 @@ func TestEachMisbehaviourIsGradedPreciselyAndTheRestStillScores(t *testing.T) {
 					`work.go:5: import: package "flag"`, "work.go:21: call: os.WriteFile", "work.go:21: call: os.Getenv",
 					"work.go:22: call: runtime.RaceAcquire", "work.go:23: call: reflect.Value.MethodByName",
 					"work.go:23: call: reflect.Value.Call", "work.go:24: call: log.Writer", "work.go:26: network:",
+					// Refused values reached without naming them, the standard
+					// library's variables changed, a constant bomb.
+					"more.go:16: call: a method named File", "more.go:21: call: a method named Writer",
+					"more.go:23: write: assigns context.Canceled", "more.go:42: constant:",
 				} {
 					assert.Contains(t, all, what)
 				}
@@ -150,6 +154,25 @@ func TestAGoWorkOrVendorDirectoryIsTampering(t *testing.T) {
 	changed, err := sums.Changed(fixtures, l)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"go.work (added)", "vendor (added)"}, changed)
+}
+
+// The pristine stubs list the specs a run must report on: an edited one
+// (an init function that sets -ginkgo.skip, say) could hide the specs a
+// solution fails, so editing one is tampering with its lesson.
+func TestAnEditedPristineStubIsTampering(t *testing.T) {
+	sums, err := grader.ComputeSums(fixtures)
+	require.NoError(t, err)
+	require.Contains(t, sums, "lessons/clean/stub/work.go")
+	sums["lessons/clean/stub/work.go"] = strings.Repeat("0", 64)
+	c, err := course.Load(fixtures)
+	require.NoError(t, err)
+	for id, want := range map[string][]string{"clean": {"lessons/clean/stub/work.go (edited)"}, "race": nil} {
+		l, err := c.Lesson(id)
+		require.NoError(t, err)
+		changed, err := sums.Changed(fixtures, l)
+		require.NoError(t, err)
+		assert.Equal(t, want, changed, "lesson %s", id)
+	}
 }
 
 func TestTamperedLessonsScoreNothingAndNameTheFiles(t *testing.T) {

@@ -26,7 +26,9 @@ type Sums map[string]string
 // The files a grade depends on and a learner has no reason to edit: the
 // manifest, the module's requirements (a replace directive could swap
 // Ginkgo for a patched copy), the fakes, the spec harness and its protocol,
-// the workflow that runs the grader, and the specs themselves. A learner
+// the workflow that runs the grader, the specs themselves, and the lessons'
+// pristine stubs (lessons/NN-x/stub/: the suite built with them lists the
+// specs a run must report on; an edited stub could hide some). A learner
 // has no reason to add a go.work or a vendor/ directory either: the grader
 // builds without them (GOWORK=off, -mod=readonly), and reports them anyway.
 var (
@@ -60,7 +62,16 @@ func ComputeSums(root string) (Sums, error) {
 			sums[f] = "present"
 		}
 	}
-	for _, dir := range append(slices.Clone(sharedDirs), specsDir) {
+	// The lessons' pristine stubs: the grader builds the suite with them
+	// to list the specs a run must report on.
+	stubs, err := filepath.Glob(filepath.Join(root, "lessons", "*", "stub"))
+	if err != nil {
+		return nil, err
+	}
+	for i, s := range stubs {
+		stubs[i], _ = filepath.Rel(root, s)
+	}
+	for _, dir := range append(append(slices.Clone(sharedDirs), specsDir), stubs...) {
 		if _, err := os.Stat(filepath.Join(root, dir)); errors.Is(err, fs.ErrNotExist) {
 			continue // a course without it (the grader's fixtures)
 		}
@@ -103,7 +114,8 @@ func (s Sums) Changed(root string, l *course.Lesson) ([]string, error) {
 		return nil, err
 	}
 	inScope := func(path string) bool {
-		if slices.Contains(sharedFiles, path) || slices.Contains(forbidden, path) || strings.HasPrefix(path, specsDir+"/"+l.ID+"/") {
+		if slices.Contains(sharedFiles, path) || slices.Contains(forbidden, path) || strings.HasPrefix(path, specsDir+"/"+l.ID+"/") ||
+			strings.HasPrefix(path, filepath.ToSlash(l.PristineDir())+"/") {
 			return true
 		}
 		for _, dir := range sharedDirs {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -346,21 +345,31 @@ var _ = Describe("idle-first", Label("idle-first"), func() {
 
 	It("keeps its promises under contention: never closes a busy connection, never holds more than max", func(spec SpecContext) {
 		ctx := harness.Context(spec)
-		const max = 4
+		const max, newcomers = 4, 40
 		p := newPool(ctx, max)
-		for round := range harness.Rounds(3, 40) {
-			// max connections cycle through requests on goroutines of
-			// their own while the accept loop admits newcomers.
-			var conns []*spyConn
-			for i := range max {
-				c := p.conn(fmt.Sprintf("r%d-w%d", round, i), true)
-				Expect(p.admit(ctx, c)).To(BeTrue(), "Round %d: connection %s should find a place (the last round's connections all left). %s", round, c, harness.See("idle-first"))
-				conns = append(conns, c)
-			}
-			var wg sync.WaitGroup
-			for _, c := range conns {
+		for round := range harness.Rounds(3, 30) {
+			// Every connection admitted cycles through requests on a
+			// goroutine of its own (Busy, serving, Idle), until the pool
+			// closes it to make room or it closes itself after a few
+			// requests (Leave), while the accept loop admits newcomers:
+			// Admit races Busy, Idle and Leave, with places both free and
+			// taken.
+			var (
+				wg       sync.WaitGroup
+				stop     atomic.Bool
+				mu       sync.Mutex
+				admitted []*spyConn
+			)
+			work := func(c *spyConn, requests int) {
+				mu.Lock()
+				admitted = append(admitted, c)
+				mu.Unlock()
 				wg.Go(func() {
-					for range 50 {
+					for n := 0; !stop.Load(); n++ {
+						if n == requests {
+							c.Close() // the client is done: Leave
+							return
+						}
 						if !p.pool.Busy(c) {
 							return // closed to make room
 						}
@@ -370,42 +379,46 @@ var _ = Describe("idle-first", Label("idle-first"), func() {
 					}
 				})
 			}
-			type acceptLoop struct {
-				admitted []*spyConn
-				over     []string
+			for i := range max {
+				c := p.conn(fmt.Sprintf("r%d-w%d", round, i), true)
+				Expect(p.admit(ctx, c)).To(BeTrue(), "Round %d: connection %s should find a place (the last round's connections all left). %s", round, c, harness.See("idle-first"))
+				work(c, 1<<30)
 			}
-			accept := harness.Go("the accept loop: pool.Admit, many times, while the connections serve requests", func() acceptLoop {
-				loop := acceptLoop{admitted: slices.Clone(conns)}
-				for i := range 20 {
+			accept := harness.Go("the accept loop: pool.Admit, many times, while the connections serve requests", func() []string {
+				var over []string
+				for i := range newcomers {
 					c := p.conn(fmt.Sprintf("r%d-n%d", round, i), true)
 					if !p.pool.Admit(c) {
 						continue
 					}
-					loop.admitted = append(loop.admitted, c)
+					work(c, 3+i%5)
 					open := 0
-					for _, a := range loop.admitted {
+					mu.Lock()
+					for _, a := range admitted {
 						if a.closes.Load() == 0 {
 							open++
 						}
 					}
+					mu.Unlock()
 					if open > max {
-						loop.over = append(loop.over, fmt.Sprintf("%d open after Admit(%s)", open, c))
+						over = append(over, fmt.Sprintf("%d open after Admit(%s)", open, c))
 					}
 				}
-				return loop
+				return over
 			})
-			loop := accept.Wait(ctx)
+			over := accept.Wait(ctx)
+			stop.Store(true)
 			harness.Receive(ctx, waitGroupDone(&wg), "the connections' goroutines to finish their requests", harness.See("idle-first"))
-			Expect(loop.over).To(BeEmpty(), "Round %d: Admit reported true while leaving more than %d connections open (admitted, "+
+			Expect(over).To(BeEmpty(), "Round %d: Admit reported true while leaving more than %d connections open (admitted, "+
 				"and not closed): a full pool must close an idle one first, or refuse. %s", round, max, harness.See("idle-first"))
-			for _, c := range conns {
+			for _, c := range admitted {
 				Expect(c.cut.Load()).To(BeFalse(), "Round %d: connection %s was closed by the pool while it served a request "+
 					"(between a Busy that reported true and the next Idle). Only an idle connection may be closed to make "+
 					"room: check it is idle and take it out under one lock, so that Busy cannot slip in between. %s",
 					round, c, harness.See("idle-first"))
 			}
 			harness.Do("closing every connection still open, each calling pool.Leave", func() {
-				for _, c := range loop.admitted {
+				for _, c := range admitted {
 					if c.closes.Load() == 0 {
 						c.Close()
 					}

@@ -471,6 +471,7 @@ var _ = Describe("idle-first", Label("idle-first"), func() {
 		Expect(refused.status).To(Equal(http.StatusServiceUnavailable), "MaxConns is 3: two connections serve a request and "+
 			"one is fresh (its first request not read yet, which is not idle). Nothing may be closed: the fifth client "+
 			"should be refused with a 503. Got %v. %s", refused, harness.See("idle-first"))
+		late.Close() // read its 503: a client closes after "Connection: close", ending the server's lingering close
 		close(release)
 		released = true
 		for _, c := range []struct {

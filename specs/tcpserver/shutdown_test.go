@@ -454,7 +454,7 @@ var _ = Describe("shutdown", Label("shutdown"), func() {
 		second := dial(r.network, r.ln)
 		got := awaitReply(ctx, r.serve, bufio.NewReader(second), "the second client to be answered")
 		Expect(got.status).To(Equal(http.StatusServiceUnavailable), "MaxConns is 1 and one connection is open: "+
-			"Serve should refuse the next client, with Limit. %s", harness.See("shutdown"))
+			"Serve should refuse the next client: wrap ln with s.admit (admit.go) when MaxConns is set. %s", harness.See("shutdown"))
 	}, harness.Timeout)
 })
 

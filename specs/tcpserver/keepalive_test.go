@@ -365,6 +365,7 @@ var _ = Describe("idle-first", Label("idle-first"), func() {
 				admitted = append(admitted, c)
 				mu.Unlock()
 				wg.Go(func() {
+					defer GinkgoRecover() // a panic in Busy or Idle fails the spec, not the suite
 					for n := 0; !stop.Load(); n++ {
 						if n == requests {
 							c.Close() // the client is done: Leave

@@ -36,7 +36,7 @@ func gradeFixtures(t *testing.T, pristine grader.Sums, ids ...string) *grader.Re
 		require.NoError(t, err)
 		lessons = append(lessons, l)
 	}
-	// A safety net only: fourteen lessons, each built twice under -race, on
+	// A safety net only: fifteen lessons, each built twice under -race, on
 	// a machine that may be busy.
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
@@ -66,7 +66,7 @@ func specs(l grader.LessonReport) map[string]grader.SpecReport {
 
 func TestEachMisbehaviourIsGradedPreciselyAndTheRestStillScores(t *testing.T) {
 	report := gradeFixtures(t, nil, "clean", "deadlock", "gopanic", "exit", "exitzero", "spin", "race", "leak",
-		"broken", "chatty", "forge", "memory", "refused", "exitinit")
+		"broken", "chatty", "forge", "memory", "refused", "exitinit", "bomb")
 	want := map[string]struct {
 		status     string // the lesson's
 		misbehaves runner.Status
@@ -88,7 +88,7 @@ func TestEachMisbehaviourIsGradedPreciselyAndTheRestStillScores(t *testing.T) {
 		"forge":  {grader.LessonFailed, runner.Panicked, "still wrong"},
 		"memory": {grader.LessonFailed, runner.Crashed, "more than 256 MiB of memory"},
 	}
-	require.Len(t, report.Lessons, 14)
+	require.Len(t, report.Lessons, 15)
 	for _, l := range report.Lessons {
 		t.Run(l.ID, func(t *testing.T) {
 			switch l.ID {
@@ -114,6 +114,14 @@ func TestEachMisbehaviourIsGradedPreciselyAndTheRestStillScores(t *testing.T) {
 				}
 				assert.Contains(t, l.BuildError, "solutions/fxrefused/work.go:22: call: runtime.RaceAcquire")
 				return
+			case "bomb":
+				// Generic code that makes the compiler grow without bound,
+				// which no static check sees: the build is stopped at its
+				// memory limit (768 MiB a process here), as a build error.
+				assert.Equal(t, grader.LessonBuildError, l.Status)
+				assert.Contains(t, l.BuildError, "MiB of memory in one process and was stopped")
+				assert.Zero(t, l.Score)
+				return
 			case "exitinit":
 				assert.Equal(t, grader.LessonNoStart, l.Status)
 				assert.Contains(t, l.StartError, "ended before it ran any spec (it exited with status 0)")
@@ -136,7 +144,7 @@ func TestEachMisbehaviourIsGradedPreciselyAndTheRestStillScores(t *testing.T) {
 		})
 	}
 	assert.InDelta(t, 10+10*6.67, report.Score, 0.05)
-	assert.EqualValues(t, 140, report.MaxScore)
+	assert.EqualValues(t, 150, report.MaxScore)
 }
 
 func TestAGoWorkOrVendorDirectoryIsTampering(t *testing.T) {

@@ -61,19 +61,57 @@ func build(ctx context.Context, opts Options, tmp, binary string) (string, error
 		args = append(args, "-overlay", overlay)
 	}
 	args = append(args, "./"+filepath.ToSlash(opts.Lesson.SpecDir()))
-	buildCtx, cancel := context.WithTimeout(ctx, opts.BuildBudget)
+	budget := learnerBuildBudget(opts)
+	buildCtx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
+	// The build runs in a process group of its own, killed as a group: the
+	// go command's compilers must not outlive it (a build cancelled because
+	// the lesson ended early, or overran), and each one's memory is
+	// bounded (a constant or a generic type built to explode at compile
+	// time takes every byte of the machine).
 	cmd := exec.CommandContext(buildCtx, "go", args...)
 	cmd.Dir = opts.Root
 	cmd.Env = goEnv()
 	cmd.WaitDelay = waitDelay
-	out, err := cmd.CombinedOutput()
+	cmd.SysProcAttr = ownGroup()
+	cmd.Cancel = func() error { killGroup(cmd); return nil }
+	var output bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &output, &output
+	err = cmd.Start()
+	tooBig := false
+	if err == nil {
+		confine(cmd, buildMemoryLimit(opts)) // Windows: a job object, each process's memory bounded
+		over, stopWatch := watchGroupMemory(cmd.Process.Pid, buildMemoryLimit(opts))
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		select {
+		case err = <-exited:
+		case <-over:
+			tooBig = true
+			killGroup(cmd)
+			err = <-exited
+		}
+		stopWatch()
+		killGroup(cmd) // a compiler the go command left behind
+	}
+	out := output.Bytes()
 	if err != nil {
 		if ctx.Err() != nil {
 			return "", ctx.Err()
 		}
+		if tooBig {
+			return fmt.Sprintf("Building the %s suite took more than %d MiB of memory in one process and was stopped: the compiler "+
+				"computes constants and instantiates generic code, and something in your package makes it grow "+
+				"without bound (a constant doubled over and over, a generic type or function that instantiates "+
+				"itself with ever larger types?).", opts.Lesson.ID, buildMemoryLimit(opts)>>20), nil
+		}
 		if buildCtx.Err() != nil {
-			return "", fmt.Errorf("building the %s suite took longer than %v: stopped", opts.Lesson.ID, opts.BuildBudget)
+			if opts.Solution == Learner {
+				return fmt.Sprintf("Building the %s suite with your package took longer than %v and was stopped: "+
+					"something in it makes the compiler work without end (a generic function or type that "+
+					"instantiates itself with ever larger types?).", opts.Lesson.ID, budget), nil
+			}
+			return "", fmt.Errorf("building the %s suite took longer than %v: stopped", opts.Lesson.ID, budget)
 		}
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {
@@ -83,6 +121,24 @@ func build(ctx context.Context, opts Options, tmp, binary string) (string, error
 	}
 	return "", nil
 }
+
+// learnerBuildBudget is the real time a build of the learner's suite may
+// take: twice the lesson's budget, at least two minutes (a cold build
+// compiles Ginkgo and the standard library for the race detector), at
+// most opts.BuildBudget. A package built to keep the compiler busy costs
+// a lesson that much, not the build's ten minutes.
+func learnerBuildBudget(opts Options) time.Duration {
+	if opts.Solution != Learner {
+		return opts.BuildBudget
+	}
+	return min(opts.BuildBudget, max(2*opts.Budget, 2*time.Minute))
+}
+
+// buildMemoryLimit bounds the memory of each process of a build (the go
+// command, a compiler, the linker): half as much again as a test process
+// may use, at least 768 MiB. An honest suite's stay under 400 MiB under
+// -race (the linker of the largest, measured).
+func buildMemoryLimit(opts Options) int64 { return max(opts.MemoryLimit/2*3, 768<<20) }
 
 // overlayFor writes the go build overlay that swaps the learner's files for
 // the chosen solution's, and returns its path ("" when none is needed).

@@ -1,0 +1,9 @@
+package bomb_test
+
+import (
+	"testing"
+
+	"autoroute/internal/harness"
+)
+
+func TestSuite(t *testing.T) { harness.RunSuite(t, "bomb", "lessons/bomb/README.md") }

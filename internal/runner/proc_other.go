@@ -1,4 +1,4 @@
-//go:build !unix
+//go:build !unix && !windows
 
 package runner
 
@@ -7,13 +7,16 @@ import (
 	"syscall"
 )
 
-// extraFiles is false: Windows cannot hand a process a numbered descriptor,
+// extraFiles is false: no numbered descriptor is handed over here,
 // so the results channel is standard error, told apart by its nonce.
 const extraFiles = false
 
-// ownGroup: Windows has no process groups to signal; the process is killed
-// on its own.
+// ownGroup: there are no process groups to signal here; the process is
+// killed on its own.
 func ownGroup() *syscall.SysProcAttr { return nil }
+
+// confine has nothing to confine a process with here.
+func confine(cmd *exec.Cmd, memoryLimit int64) {}
 
 func killGroup(cmd *exec.Cmd) {
 	if cmd.Process != nil {

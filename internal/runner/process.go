@@ -188,6 +188,7 @@ func runOnce(ctx context.Context, opts Options, binary, tmp string, seed int64, 
 		return nil, fmt.Errorf("starting the %s suite: %w", opts.Lesson.ID, err)
 	}
 	channel.started()
+	confine(cmd, opts.MemoryLimit) // Windows: a job object, killed as a whole
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	overMemory, stopWatch := watchMemory(cmd.Process.Pid, opts.MemoryLimit)

@@ -45,20 +45,15 @@ func (l *admitListener) Accept() (net.Conn, error) {
 // closing with it unread would reset the 503 away. The accepting goroutine
 // spends at most RefuseTimeout writing and LingerTimeout draining.
 func refuseFull(conn net.Conn, clk clock.Clock) {
-	if err := conn.SetWriteDeadline(clk.Now().Add(RefuseTimeout)); err != nil {
-		conn.Close()
-		return
+	if err := conn.SetWriteDeadline(clk.Now().Add(RefuseTimeout)); err == nil {
+		conn.Write([]byte("HTTP/1.1 503 Service Unavailable\r\n" +
+			"Retry-After: 1\r\n" +
+			"Content-Length: 20\r\n" +
+			"Connection: close\r\n" +
+			"\r\n" +
+			"Service Unavailable\n"))
 	}
-	if _, err := conn.Write([]byte("HTTP/1.1 503 Service Unavailable\r\n" +
-		"Retry-After: 1\r\n" +
-		"Content-Length: 20\r\n" +
-		"Connection: close\r\n" +
-		"\r\n" +
-		"Service Unavailable\n")); err != nil {
-		conn.Close() // the client is gone, or never reads: nothing to save
-		return
-	}
-	CloseLingering(conn, clk)
+	CloseLingering(conn, clk) // bounded, even for a client that reads nothing
 }
 
 // pooledConn leaves its pool when it is closed.

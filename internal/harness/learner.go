@@ -106,7 +106,7 @@ func prepareRun(t *testing.T, lesson, readme string, suite *types.SuiteConfig, r
 
 	ginkgo.ReportAfterSuite("autoroute: the lesson's report", func(r ginkgo.Report) { run.report = &r })
 	if run.races = openRaceLog(); run.races != nil {
-		run.races.watch()
+		run.races.watch(readme)
 	}
 	formatter.ColorableStdOut = io.Discard
 	return func() {

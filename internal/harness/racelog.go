@@ -53,6 +53,11 @@ const raceLogBase = "race"
 // so that the first process prints only what it did not.
 const raceShownFile = "shown"
 
+// raceRunningFile holds, while a spec runs, the lesson text, the spec's
+// exercise and its text, one a line: if the suite dies, the first process
+// says which spec it died in and what to read.
+const raceRunningFile = "running"
+
 const raceSeparator = "=================="
 
 func init() {
@@ -166,23 +171,54 @@ func childRaceOptions(gorace, dir string) string {
 	return strings.Join(append(opts, "log_path="+path), " ")
 }
 
-// printUnshown prints, on standard error, the part of the suite's race log
-// that the suite did not report: it died, or the race came after its report.
+// printUnshown prints, on standard error, what the suite could not report
+// itself: that it died while a spec ran (the runtime has printed why: a
+// panic on a goroutine of the learner's, say), which section to read, and
+// the race reports it had not shown (it died, or they came after its
+// report), in words.
 func printUnshown(dir string, pid int) {
-	data, err := os.ReadFile(filepath.Join(dir, raceLogBase+"."+strconv.Itoa(pid)))
-	if err != nil || len(data) == 0 {
-		return
-	}
+	data, _ := os.ReadFile(filepath.Join(dir, raceLogBase+"."+strconv.Itoa(pid)))
 	if shown, err := os.ReadFile(filepath.Join(dir, raceShownFile)); err == nil {
 		if n, err := strconv.Atoi(strings.TrimSpace(string(shown))); err == nil && n >= 0 && n <= len(data) {
 			data = data[n:]
 		}
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
+	raw := ""
+	if bytes.Contains(data, []byte("WARNING: DATA RACE")) {
+		raw = strings.TrimRight(string(data), "\n")
+	}
+	words := ""
+	if raw != "" {
+		words = racereport.Rewrite(raw, racereport.Options{Package: learnerCode, Root: moduleRoot()})
+		if words == "" || verboseArgs() {
+			words = strings.TrimLeft(words+"\n\nThe race detector's own report:\n"+relative(raw), "\n")
+		}
+	}
+	running, _ := os.ReadFile(filepath.Join(dir, raceRunningFile))
+	if readme, rest, ok := strings.Cut(string(running), "\n"); ok {
+		exercise, spec, _ := strings.Cut(rest, "\n")
+		fmt.Fprintf(os.Stderr, "\nThe test process died while this spec ran: %s.\n", spec)
+		if words != "" {
+			fmt.Fprintf(os.Stderr, "The race detector saw this before it died:\n%s\n", words)
+		}
+		if exercise != "" {
+			fmt.Fprintf(os.Stderr, "(Read %s, section %q.)\n", readme, exercise)
+		}
 		return
 	}
-	fmt.Fprintf(os.Stderr, "The race detector reported this after the suite's own report, or as it died:\n%s\n",
-		relative(strings.TrimRight(string(data), "\n")))
+	if words != "" {
+		fmt.Fprintf(os.Stderr, "The race detector reported this after the suite's own report:\n%s\n", words)
+	}
+}
+
+// verboseArgs reports whether go test was asked for -v.
+func verboseArgs() bool {
+	for _, arg := range os.Args[1:] {
+		if v, ok := strings.CutPrefix(strings.TrimLeft(arg, "-"), "test.v"); ok && (v == "" || v == "=true" || v == "=test2json") {
+			return true
+		}
+	}
+	return false
 }
 
 // raceLog reads, in the re-executed suite, the race detector's reports and
@@ -208,9 +244,18 @@ func openRaceLog() *raceLog {
 // watch pins the reports on specs: a report written while a spec ran is that
 // spec's; one written between two specs belongs to the earlier (goroutines
 // it started were still at work).
-func (l *raceLog) watch() {
-	ginkgo.ReportBeforeEach(func(ginkgo.SpecReport) { l.pin() })
+func (l *raceLog) watch(readme string) {
+	running := filepath.Join(l.dir, raceRunningFile)
+	ginkgo.ReportBeforeEach(func(r ginkgo.SpecReport) {
+		l.pin()
+		exercise := ""
+		if labels := r.Labels(); len(labels) > 0 {
+			exercise = labels[0]
+		}
+		os.WriteFile(running, []byte(readme+"\n"+exercise+"\n"+r.FullText()), 0o600)
+	})
 	ginkgo.ReportAfterEach(func(r ginkgo.SpecReport) {
+		os.Remove(running)
 		l.last = specKey(r)
 		l.pin()
 	})

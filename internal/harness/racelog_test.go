@@ -49,13 +49,19 @@ func TestTheSuiteKeepsThePersonsRaceOptions(t *testing.T) {
 // go test's exit status is the suite's.
 func plainGoTest(t *testing.T, env []string, args ...string) (string, int) {
 	t.Helper()
+	return plainGoTestOf(t, "races", env, args...)
+}
+
+// plainGoTestOf is plainGoTest on the fixture lesson named lesson.
+func plainGoTestOf(t *testing.T, lesson string, env []string, args ...string) (string, int) {
+	t.Helper()
 	kittest.Heavy(t) // it builds and runs a suite
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command("go", append([]string{"test", "-race", "-count=1", "-timeout=3m"}, args...)...)
-	cmd.Args = append(cmd.Args, "./internal/harness/testdata/course/specs/races/")
+	cmd.Args = append(cmd.Args, "./internal/harness/testdata/course/specs/"+lesson+"/")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), env...)
 	cmd.WaitDelay = time.Minute
@@ -119,5 +125,30 @@ func TestAPlainGoTestOfAnExerciseWithoutARacePasses(t *testing.T) {
 	out, code := plainGoTest(t, []string{"NO_COLOR=1"}, "-run", "/sum")
 	if code != 0 || !strings.HasPrefix(out, "ok  \tautoroute/internal/harness/testdata/course/specs/races") {
 		t.Errorf("go test -run /sum should pass:\n%s", out)
+	}
+}
+
+// A test process that dies in a spec (a panic on a goroutine of the
+// learner's) still says, after the runtime's own words, which spec it died
+// in, the race it saw before, in words, and the section to read
+// (testdata/course/specs/crash).
+func TestAPlainGoTestThatDiesSaysWhereAndWhatToRead(t *testing.T) {
+	out, code := plainGoTestOf(t, "crash", []string{"NO_COLOR=1"})
+	if code == 0 {
+		t.Errorf("go test exited with 0")
+	}
+	for _, want := range []string{
+		"panic: close of closed channel",
+		"The test process died while this spec ran: close counts on two goroutines.",
+		"The race detector saw this before it died:\nA data race:",
+		"in fxcrash.CloseTwice at internal/harness/testdata/course/solutions/fxcrash/close.go:18",
+		`(Read lessons/crash/README.md, section "close".)`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the run does not say %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "WARNING: DATA RACE") {
+		t.Errorf("the race detector's raw report is shown without -v:\n%s", out)
 	}
 }

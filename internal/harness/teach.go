@@ -293,6 +293,9 @@ func abandonStuck(after time.Duration, step int) {
 			Reason: wire.ReasonTimeout, Message: message, Location: r.LeafNodeLocation.String()})
 	}
 	results.mu.Unlock()
+	if dir := os.Getenv(raceLogEnv); dir != "" {
+		os.Remove(filepath.Join(dir, raceRunningFile)) // said here: the first process need not say it died (racelog.go)
+	}
 	fmt.Fprintf(os.Stdout, "\n%s:%d: %s\nTimed out: %s\n", filepath.Base(r.LeafNodeLocation.FileName),
 		r.LeafNodeLocation.LineNumber, r.FullText(), message)
 	os.Exit(1)

@@ -98,6 +98,8 @@ var _ = Describe("linger", Label("linger"), func() {
 		// should give up at LingerTimeout, having read what was sent.
 		waitForDeadlines(ctx, call, clk, server.LingerTimeout, 1, "CloseLingering to set a read deadline LingerTimeout "+
 			"away on the clock it was given, so that a client that never closes cannot keep the connection")
+		call.WaitFor(ctx, "CloseLingering to have read all the client sent, and to wait in a read for more",
+			harness.BlockedIn("autoroute/fakes/memnet", 1, "(*Stream).read"))
 		clk.Advance(server.LingerTimeout)
 		Expect(call.Wait(ctx, clk)).To(Succeed(), "At LingerTimeout CloseLingering should stop draining and close. %s", harness.See("linger"))
 

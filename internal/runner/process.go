@@ -249,7 +249,8 @@ type capped struct {
 	dropped int
 	line    []byte
 	keep    func(line []byte) bool
-	kept    int // lines kept past the limit
+	kept    int  // lines kept past the limit
+	marked  bool // a harness mark was kept since the last race line kept past keptPastLimit
 }
 
 // keptPastLimit bounds the lines kept past the limit, and shortLine their length.
@@ -294,10 +295,15 @@ func (c *capped) emit(line []byte) {
 		c.dropped += len(line)
 		if c.keep != nil && c.keep(line) { // the harness's: whole, and few (learner code cannot add any)
 			c.w.Write(line)
+			c.marked = true
 			return
 		}
-		if c.kept < keptPastLimit && bytes.Contains(line, []byte(raceWarning)) {
+		// Past keptPastLimit race lines (printed by learner code, between
+		// specs, to use the allowance up), one more is kept after each
+		// harness mark: every spec's window still shows its race.
+		if (c.kept < keptPastLimit || c.marked) && bytes.Contains(line, []byte(raceWarning)) {
 			c.kept++
+			c.marked = false
 			if len(line) > shortLine {
 				line = append(line[:shortLine:shortLine], '\n')
 			}

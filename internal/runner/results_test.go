@@ -105,6 +105,27 @@ func TestCappedOutputKeepsMarksAndRaces(t *testing.T) {
 	assert.NotContains(t, b.String(), "forged")
 }
 
+// Learner code that prints more race-report first lines than are kept
+// past the limit, between specs, does not hide the race of a spec after
+// them: its window still gets one, and the race is pinned on it.
+func TestAFloodOfRaceLinesBetweenSpecsHidesNoRace(t *testing.T) {
+	var b bytes.Buffer
+	mark := []byte(wire.Prefix + nonce + ":")
+	c := &capped{w: &b, limit: 1 << 10, keep: func(l []byte) bool { return bytes.HasPrefix(l, mark) }}
+	c.Write([]byte(strings.Repeat("noise\n", 1000)))
+	c.Write([]byte(strings.Repeat("WARNING: DATA RACE\n", keptPastLimit+10)))
+	c.Write([]byte(wire.Line(nonce, wire.Begin, "1") + "WARNING: DATA RACE\nWrite at 0x1 by goroutine 7:\n" +
+		strings.Repeat("WARNING: DATA RACE\n", 5) + wire.Line(nonce, wire.Finish, "1")))
+	c.flush()
+	assert.LessOrEqual(t, b.Len(), (keptPastLimit+100)*32, "past the allowance, one line a mark")
+	results := line(t, wire.Config, wire.SuiteConfig{ParallelTotal: 1}) +
+		line(t, wire.Start, wire.Started{Seq: 1, Spec: "a"}) +
+		line(t, wire.End, wire.Ended{Seq: 1, Spec: "a", State: "passed"}) + line(t, wire.Done, nil)
+	p := parse(nonce, []byte(results), b.Bytes(), wire.SuiteConfig{ParallelTotal: 1})
+	require.Len(t, p.specs, 1)
+	assert.Equal(t, Race, p.specs[0].Status)
+}
+
 func TestRunArgsSetEveryFlagThatChangesWhatRuns(t *testing.T) {
 	args := strings.Join(runArgs(Options{Exercises: []string{"lanes"}}, 7, "", ""), " ")
 	for _, want := range []string{"-ginkgo.dry-run=false", "-ginkgo.label-filter=lanes", "-ginkgo.seed=7",

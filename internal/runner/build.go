@@ -168,6 +168,15 @@ func overlayFor(opts Options, tmp string) (string, error) {
 			}
 		}
 	}
+	if opts.TrimSpecs && len(opts.Exercises) > 0 && opts.Solution != Learner {
+		hidden, err := otherExercisesSpecFiles(opts)
+		if err != nil {
+			return "", err
+		}
+		for _, path := range hidden {
+			replace[path] = ""
+		}
+	}
 	for name, content := range opts.Replace {
 		path := filepath.Join(tmp, "replace-"+name)
 		if err := os.WriteFile(path, content, 0o644); err != nil {
@@ -191,7 +200,7 @@ func overlayFor(opts Options, tmp string) (string, error) {
 // the cache back.
 func binaryFor(opts Options, tmp, suffix string) (path string, release func(), err error) {
 	private := filepath.Join(tmp, opts.Lesson.ID+suffix+".test")
-	if opts.PrivateBuild || len(opts.Replace) > 0 { // a one-off build (a mistake) is not worth keeping
+	if opts.PrivateBuild || len(opts.Replace) > 0 || opts.TrimSpecs { // a one-off build (a mistake), or a part of the suite: never kept
 		return private, func() {}, nil
 	}
 	if path, release, err := cachedBinary(opts); err == nil {

@@ -131,6 +131,11 @@ type Options struct {
 	Race bool
 	// Exercises, if not empty, limits the run to these exercises' specs.
 	Exercises []string
+	// TrimSpecs, with Exercises, builds the suite without the spec files
+	// that hold only other exercises' specs (see otherExercisesSpecFiles):
+	// the self-test's mistakes, one build each, compile a fraction of the
+	// spec package. Trusted code only: ignored for the learner's.
+	TrimSpecs bool
 	// BuildBudget bounds each build in real time. Zero means ten minutes.
 	BuildBudget time.Duration
 	// MemoryLimit bounds the memory of a test process, where the system

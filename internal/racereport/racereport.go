@@ -267,9 +267,15 @@ func (opts Options) side(r Race, a Access) side {
 			continue
 		}
 		s.started = "on a goroutine the spec started."
-		if len(c.Frames) > 0 && opts.learner(c.Frames[0].Func) {
-			s.started = fmt.Sprintf("on the goroutine started by %s at %s:%d.", hangreport.Short(c.Frames[0].Func),
-				hangreport.Relative(opts.Root, c.Frames[0].File), c.Frames[0].Line)
+		// The go statement, or the call that ran it for the code (a
+		// WaitGroup's Go).
+		frames := c.Frames
+		for len(frames) > 1 && framework(frames[0].Func) {
+			frames = frames[1:]
+		}
+		if len(frames) > 0 && opts.learner(frames[0].Func) {
+			s.started = fmt.Sprintf("on the goroutine started by %s at %s:%d.", hangreport.Short(frames[0].Func),
+				hangreport.Relative(opts.Root, frames[0].File), frames[0].Line)
 		}
 	}
 	return s

@@ -177,3 +177,34 @@ func TestAnAccessInTheSpecsOwnCodeStaysTheSpecs(t *testing.T) {
 		t.Errorf("the spec's own write is not named as the spec's:\n%s", got)
 	}
 }
+
+// A goroutine the learner's code started through a WaitGroup's Go is the
+// learner's: its creation names the learner's line, not sync's.
+func TestAGoroutineStartedThroughWaitGroupGoIsTheLearners(t *testing.T) {
+	raw := `==================
+WARNING: DATA RACE
+Read at 0x00c0005ba0af by goroutine 5874:
+  autoroute/specs/tcpserver_test.init.func12.9()
+      /home/ada/autoroute/specs/tcpserver/shutdown_test.go:416 +0xdee
+
+Previous write at 0x00c0005ba0af by goroutine 5879:
+  autoroute/specs/tcpserver_test.init.func12.9.1()
+      /home/ada/autoroute/specs/tcpserver/shutdown_test.go:397 +0xbd
+  autoroute/solutions/server.(*Server).answer()
+      /home/ada/autoroute/solutions/server/response.go:80 +0xe9
+
+Goroutine 5879 (finished) created at:
+  sync.(*WaitGroup).Go()
+      /usr/local/go/src/sync/waitgroup.go:238 +0x72
+  autoroute/solutions/server.(*Server).Serve()
+      /home/ada/autoroute/solutions/server/shutdown.go:29 +0x34e
+  autoroute/specs/tcpserver_test.startServerOn.func1()
+      /home/ada/autoroute/specs/tcpserver/shutdown_test.go:64 +0x46
+==================
+`
+	got := Rewrite(raw, Options{Package: "autoroute/solutions/", Root: "/home/ada/autoroute"})
+	want := "an earlier write in server.(*Server).answer at solutions/server/response.go:80, on the goroutine started by server.(*Server).Serve at solutions/server/shutdown.go:29."
+	if !strings.Contains(got, want) {
+		t.Errorf("the rewrite does not say %q:\n%s", want, got)
+	}
+}

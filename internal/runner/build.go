@@ -224,6 +224,15 @@ func buildSuite(ctx context.Context, opts Options, tmp, suffix string) (binary, 
 	}
 	private := filepath.Join(tmp, opts.Lesson.ID+suffix+".test")
 	before := hashFile(binary)
+	record := binary + ".sha256"
+	if recorded, _ := os.ReadFile(record); binary != private && before != "" && string(recorded) != before {
+		// Not what was linked here last (replaced, or never recorded):
+		// go test -c would keep it if its build ID is current, or refuse
+		// to overwrite it if it is no object file at all.
+		os.Remove(binary)
+		os.Remove(record)
+		before = ""
+	}
 	output, err = build(ctx, opts, tmp, binary)
 	if err != nil || output != "" || binary == private {
 		return binary, output, release, err
@@ -231,7 +240,6 @@ func buildSuite(ctx context.Context, opts Options, tmp, suffix string) (binary, 
 	// Relinked or kept? Only the content says: go touches the modification
 	// time of a target it keeps, and may copy a new one over the old inode.
 	after := hashFile(binary)
-	record := binary + ".sha256"
 	if after != before || before == "" {
 		// Linked just now: this is the binary to remember.
 		if err := os.WriteFile(record, []byte(after), 0o600); err != nil {

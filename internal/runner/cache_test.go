@@ -50,4 +50,14 @@ func TestAReplacedCachedBinaryIsNeverRun(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, second.Passed(), "%+v", second)
 	assert.NotEqual(t, forged, hashFile(path), "the forged binary is still in the cache")
+
+	// A script in its place, which go test -c would refuse to overwrite
+	// ("not an object file"): removed too, and the lesson still graded.
+	path, release, err = cachedBinary(abs)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, []byte("#!/bin/sh\necho forged\n"), 0o755))
+	release()
+	third, err := Run(ctx, opts)
+	require.NoError(t, err)
+	assert.True(t, third.Passed(), "%+v", third)
 }

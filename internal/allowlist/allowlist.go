@@ -27,6 +27,7 @@ import (
 	"go/types"
 	"io"
 	"io/fs"
+	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -230,8 +231,85 @@ func constantBombs(fset *token.FileSet, files []*ast.File, rel func(string) stri
 		}
 		return 16
 	}
+	// An integer constant's value, bounded the same way (ok false when
+	// the syntax alone does not say).
+	var integer func(e ast.Expr, depth int) (*big.Int, bool)
+	integer = func(e ast.Expr, depth int) (*big.Int, bool) {
+		if depth > 100 {
+			return nil, false
+		}
+		switch e := e.(type) {
+		case *ast.BasicLit:
+			if e.Kind != token.INT {
+				return nil, false
+			}
+			n, ok := new(big.Int).SetString(strings.ReplaceAll(e.Value, "_", ""), 0)
+			return n, ok
+		case *ast.ParenExpr:
+			return integer(e.X, depth+1)
+		case *ast.CallExpr:
+			if len(e.Args) == 1 {
+				return integer(e.Args[0], depth+1)
+			}
+		case *ast.Ident:
+			var best *big.Int
+			for _, v := range decls[e.Name] {
+				if n, ok := integer(v, depth+1); ok && (best == nil || n.Cmp(best) > 0) {
+					best = n
+				}
+			}
+			return best, best != nil
+		case *ast.BinaryExpr:
+			x, ok1 := integer(e.X, depth+1)
+			y, ok2 := integer(e.Y, depth+1)
+			if !ok1 || !ok2 {
+				return nil, false
+			}
+			switch e.Op {
+			case token.ADD:
+				return new(big.Int).Add(x, y), true
+			case token.MUL:
+				return new(big.Int).Mul(x, y), true
+			case token.SHL:
+				if y.IsInt64() && y.Int64() >= 0 && y.Int64() < 256 {
+					return new(big.Int).Lsh(x, uint(y.Int64())), true
+				}
+			}
+		}
+		return nil, false
+	}
 	var out []Finding
+	tooLong := func(e ast.Expr, what string) {
+		if n, ok := integer(e, 0); ok && n.Cmp(big.NewInt(maxArrayLength)) > 0 {
+			p := fset.Position(e.Pos())
+			out = append(out, Finding{rel(p.Filename), p.Line, "constant",
+				fmt.Sprintf("%s of %s elements: the compiler writes an initialised array whole into the build cache "+
+					"and the binary, gigabytes on disk each time (the limit is %d)", what, n, maxArrayLength)})
+		}
+	}
 	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.ArrayType:
+				if n.Len != nil {
+					tooLong(n.Len, "an array")
+				}
+			case *ast.CompositeLit:
+				// An array's or a slice's (a struct's keys are field names,
+				// a map's literal keys are no data of that size).
+				if _, isMap := n.Type.(*ast.MapType); isMap {
+					return true
+				}
+				for _, elt := range n.Elts {
+					if kv, ok := elt.(*ast.KeyValueExpr); ok {
+						if _, field := kv.Key.(*ast.Ident); !field {
+							tooLong(kv.Key, "a literal with an index")
+						}
+					}
+				}
+			}
+			return true
+		})
 		ast.Inspect(f, func(n ast.Node) bool {
 			gen, ok := n.(*ast.GenDecl)
 			if !ok || gen.Tok != token.CONST {

@@ -74,6 +74,10 @@ func TestEscapeHatchesAreRefused(t *testing.T) {
 		"globaladdr":   {"import \"io\"\nfunc F() { p := &io.EOF; *p = nil }\n", "write", "io.EOF"},
 		"globalfield":  {"import \"net\"\nfunc F() { net.DefaultResolver.PreferGo = true }\n", "write", "net.DefaultResolver"},
 		"globalelem":   {"import \"unicode\"\nfunc F() { unicode.Categories[\"L\"] = nil }\n", "write", "unicode.Categories"},
+		// Static data of a gigabyte, on disk twice for every grade.
+		"bigarray": {"var big = [1 << 30]byte{1}\n", "constant", "array of 1073741824"},
+		"bigindex": {"const n = 1 << 20\nvar big = []byte{n * 1024: 1}\n", "constant", "literal with an index"},
+		"bignamed": {"type T [1 << 28][4]int\n", "constant", "an array"},
 		// A constant the compiler would need gigabytes for, before it compiles.
 		"constbomb": {"const (\n\ts0 = \"0123456789abcdef\"\n\ts1 = s0 + s0\n\ts2 = s1 + s1\n\ts3 = s2 + s2\n\ts4 = s3 + s3\n\ts5 = s4 + s4\n\ts6 = s5 + s5\n\ts7 = s6 + s6\n\ts8 = s7 + s7\n\ts9 = s8 + s8\n\ts10 = s9 + s9\n\ts11 = s10 + s10\n\ts12 = s11 + s11\n\ts13 = s12 + s12\n\ts14 = s13 + s13\n\ts15 = s14 + s14\n\ts16 = s15 + s15\n\ts17 = s16 + s16\n)\n\nvar Big = s17\n", "constant", "bytes"},
 	}

@@ -153,3 +153,9 @@ var deniedFields = set("net.Control", "net.ControlContext")
 // computed by the compiler: a few lines that double a string thirty times
 // make it use every byte of the machine's memory before anything runs.
 const maxConstString = 1 << 20
+
+// maxArrayLength bounds an array's length and a literal's index. An
+// initialised array is data the compiler writes whole into the build cache
+// and the linker into the binary: `var big = [1 << 30]byte{1<<30 - 1: 1}`
+// is a gigabyte on disk, twice, for every grade.
+const maxArrayLength = 1 << 24

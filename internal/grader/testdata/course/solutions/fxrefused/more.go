@@ -45,3 +45,7 @@ const (
 // Big would cost the compiler gigabytes were the doubling longer: refused
 // before anything is compiled.
 var Big = s15 + s15
+
+// Data would be 64 MiB in the build cache and the binary: refused before
+// anything is compiled.
+var Data = [1 << 26]byte{1}

@@ -45,18 +45,12 @@ func startTuned(ctx context.Context, handler server.Handler, tune func(*server.C
 	return r
 }
 
-// keepAlive calls cfg.KeepAlive(served, age, req) on a goroutine of the
-// spec's.
-func keepAlive(ctx context.Context, cfg server.Config, served int, age time.Duration, req *server.Request) bool {
+// keepAlive calls cfg.KeepAlive(served, age) on a goroutine of the spec's.
+func keepAlive(ctx context.Context, cfg server.Config, served int, age time.Duration) bool {
 	GinkgoHelper()
-	return harness.Go(fmt.Sprintf("cfg.KeepAlive(%d, %v, req)", served, age), func() bool {
-		return cfg.KeepAlive(served, age, req)
+	return harness.Go(fmt.Sprintf("cfg.KeepAlive(%d, %v)", served, age), func() bool {
+		return cfg.KeepAlive(served, age)
 	}).Wait(ctx)
-}
-
-// get is a plain HTTP/1.1 request, kept alive.
-func get(target string) *server.Request {
-	return &server.Request{Method: "GET", Target: target, Proto: "HTTP/1.1", Header: http.Header{"Host": {"a"}}}
 }
 
 // expectEnded checks that the server closed client's connection, once it
@@ -72,44 +66,36 @@ func expectEnded(ctx context.Context, client net.Conn, br *bufio.Reader, why str
 }
 
 var _ = Describe("keep-alive", Label("keep-alive"), func() {
-	It("decides from the count, the age and the client's Connection header, at the exact limits, zero meaning none", func(spec SpecContext) {
+	It("decides from the count and the age, at the exact limits, zero meaning none", func(spec SpecContext) {
 		ctx := harness.Context(spec)
 		type tc struct {
 			cfg    server.Config
 			served int
 			age    time.Duration
-			req    *server.Request
 			want   bool
 			why    string
 		}
 		requests := server.Config{MaxRequestsPerConn: 3}
 		aged := server.Config{MaxConnAge: connAge}
 		both := server.Config{MaxRequestsPerConn: 3, MaxConnAge: connAge}
-		closing := get("/")
-		closing.Header.Set("Connection", "keep-alive, Close")
-		old := get("/")
-		old.Proto = "HTTP/1.0"
 		for _, c := range []tc{
-			{requests, 1, 0, get("/"), true, "the first of 3 requests"},
-			{requests, 2, time.Hour, get("/"), true, "the second of 3 requests (no MaxConnAge: age is no reason)"},
-			{requests, 3, 0, get("/"), false, "the third of 3 requests: MaxRequestsPerConn is reached, this answer is the last"},
-			{requests, 4, 0, get("/"), false, "a fourth request when 3 are allowed"},
-			{aged, 1, connAge - time.Nanosecond, get("/"), true, "a connection 1 ns younger than MaxConnAge"},
-			{aged, 1, connAge, get("/"), false, "a connection exactly MaxConnAge old: the age is reached"},
-			{aged, 1000, 2 * connAge, get("/"), false, "a connection older than MaxConnAge (no MaxRequestsPerConn: the count is no reason)"},
-			{aged, 1000, 0, get("/"), true, "the 1000th request with only MaxConnAge set: the count is no reason"},
-			{server.Config{}, 1 << 20, 1000 * time.Hour, get("/"), true, "no limit set: zero means no limit, whatever the count and the age"},
-			{both, 2, connAge - time.Nanosecond, get("/"), true, "both limits set, neither reached"},
-			{both, 2, connAge, get("/"), false, "both limits set, the age reached"},
-			{both, 3, 0, get("/"), false, "both limits set, the count reached"},
-			{server.Config{}, 1, 0, closing, false, "no limit, but the client sent \"Connection: keep-alive, Close\""},
-			{both, 1, 0, closing, false, "limits far off, but the client asked to close"},
-			{server.Config{}, 1, 0, old, false, "no limit, but an HTTP/1.0 request (it closes unless told otherwise)"},
+			{requests, 1, 0, true, "the first of 3 requests"},
+			{requests, 2, time.Hour, true, "the second of 3 requests (no MaxConnAge: age is no reason)"},
+			{requests, 3, 0, false, "the third of 3 requests: MaxRequestsPerConn is reached, this answer is the last"},
+			{requests, 4, 0, false, "a fourth request when 3 are allowed"},
+			{aged, 1, connAge - time.Nanosecond, true, "a connection 1 ns younger than MaxConnAge"},
+			{aged, 1, connAge, false, "a connection exactly MaxConnAge old: the age is reached"},
+			{aged, 1000, 2 * connAge, false, "a connection older than MaxConnAge (no MaxRequestsPerConn: the count is no reason)"},
+			{aged, 1000, 0, true, "the 1000th request with only MaxConnAge set: the count is no reason"},
+			{server.Config{}, 1 << 20, 1000 * time.Hour, true, "no limit set: zero means no limit, whatever the count and the age"},
+			{both, 2, connAge - time.Nanosecond, true, "both limits set, neither reached"},
+			{both, 2, connAge, false, "both limits set, the age reached"},
+			{both, 3, 0, false, "both limits set, the count reached"},
 		} {
-			got := keepAlive(ctx, c.cfg, c.served, c.age, c.req)
-			Expect(got).To(Equal(c.want), "With MaxRequestsPerConn %d and MaxConnAge %v, KeepAlive(%d, %v, req) for %s %s with "+
-				"Connection %q: %s. Expected %v, got %v. %s", c.cfg.MaxRequestsPerConn, c.cfg.MaxConnAge, c.served, c.age,
-				c.req.Proto, c.req.Target, c.req.Header.Get("Connection"), c.why, c.want, got, harness.See("keep-alive"))
+			got := keepAlive(ctx, c.cfg, c.served, c.age)
+			Expect(got).To(Equal(c.want), "With MaxRequestsPerConn %d and MaxConnAge %v, KeepAlive(%d, %v): %s. "+
+				"Expected %v, got %v. %s", c.cfg.MaxRequestsPerConn, c.cfg.MaxConnAge, c.served, c.age, c.why, c.want, got,
+				harness.See("keep-alive"))
 		}
 	}, harness.Timeout)
 

@@ -47,7 +47,7 @@ func (s *Server) ServeConn(ctx context.Context, conn net.Conn) {
 			return // the server is shutting down, or made room: conn is closed
 		}
 		resp := s.answer(ctx, req)
-		if !s.cfg.KeepAlive(served, s.clock.Since(opened), req) {
+		if !s.cfg.KeepAlive(served, s.clock.Since(opened)) {
 			resp.Close = true // this answer is the connection's last
 		}
 		if err := s.writeResponse(conn, req.Method, resp); err != nil || resp.Close {

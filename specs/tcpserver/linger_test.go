@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -96,8 +97,9 @@ var _ = Describe("linger", Label("linger"), func() {
 
 		// The client reads nothing yet, and never closes: CloseLingering
 		// should give up at LingerTimeout, having read what was sent.
-		waitForDeadlines(ctx, call, clk, server.LingerTimeout, 1, "CloseLingering to set a read deadline LingerTimeout "+
-			"away on the clock it was given, so that a client that never closes cannot keep the connection")
+		waitForDeadlines(ctx, call, clk, server.LingerTimeout, 1, "CloseLingering to drain: to read what the client "+
+			"still sends, with a read deadline LingerTimeout away on the clock it was given, so that a client that "+
+			"never closes cannot keep the connection")
 		call.WaitFor(ctx, "CloseLingering to have read all the client sent, and to wait in a read for more",
 			harness.BlockedIn("autoroute/fakes/memnet", 1, "(*Stream).read"))
 		clk.Advance(server.LingerTimeout)
@@ -172,5 +174,22 @@ var _ = Describe("linger", Label("linger"), func() {
 		Expect(reply.close).To(BeTrue())
 		client.Close()
 		harness.Receive(ctx, serve.Done(), "ServeConn to return once the client closed", harness.See("linger"))
+	}, harness.Timeout)
+	It("gives way to Shutdown: a connection lingering after a refusal is closed at once and counted idle", func(spec SpecContext) {
+		ctx := harness.Context(spec)
+		r := startServerOn(ctx, ok, 0, nil, memnet.WithUnreadReset())
+		client := dial(r.network, r.ln)
+		send(client, "GET / HTTP/1.1\r\n\r\n") // no Host: refused with 400, then a lingering close
+		got := awaitReply(ctx, r.serve, bufio.NewReader(client), "the 400 to a request without Host")
+		Expect(got.status).To(Equal(http.StatusBadRequest))
+		waitForDeadlines(ctx, r.serve, r.clk, server.LingerTimeout, 1, "the server to linger on the refused "+
+			"connection, its read deadline LingerTimeout away (the client keeps its side open)")
+
+		result := r.shutdown(time.Minute).Wait(ctx, r.clk)
+		Expect(result.err).NotTo(HaveOccurred(), "A lingering connection serves no request: Shutdown closes it at "+
+			"once, which ends the drain's read, and needs no drain time. %s", harness.See("linger"))
+		Expect(result.report).To(Equal(server.Report{Idle: 1}), "The lingering connection was serving no request "+
+			"when Shutdown began. %s", harness.See("linger"))
+		Expect(r.serve.Wait(ctx)).To(MatchError(server.ErrClosed))
 	}, harness.Timeout)
 })

@@ -3,8 +3,9 @@
 // most, and a crash, a deadlock, a panic, a leak or a data race is pinned on
 // the spec that caused it while the others still score. Points come from the
 // manifest: an exercise earns its points in proportion to its passing specs.
-// A lesson whose specs, fakes or manifest were edited is marked tampered and
-// scores nothing.
+// A lesson whose specs, fakes, stubs, manifest or module files were edited
+// is marked tampered and scores nothing; edited before the build, it is
+// neither built nor run.
 package grader
 
 import (
@@ -161,6 +162,18 @@ func gradeLesson(ctx context.Context, opts Options, solution runner.Solution, l 
 		if tamperedBefore, err = opts.Pristine.Changed(opts.Root, l); err != nil {
 			return lr, err
 		}
+	}
+	if len(tamperedBefore) > 0 {
+		// Edited specs, harness, fakes, stubs or module files are code no
+		// static check has read (a replace directive in go.mod swaps Ginkgo
+		// for anything): nothing of the lesson is built or run.
+		for _, e := range l.Exercises {
+			lr.Exercises = append(lr.Exercises, ExerciseReport{ID: e.ID, Title: e.Title.EN,
+				File: l.StubDir() + "/" + e.File, MaxScore: float64(e.Points)})
+		}
+		slices.Sort(tamperedBefore)
+		lr.Status, lr.Tampered = LessonTampered, tamperedBefore
+		return lr, nil
 	}
 	result, err := runner.Run(ctx, runner.Options{
 		Root: opts.Root, Lesson: l, Solution: solution, Race: true, Budget: opts.Budget,

@@ -198,6 +198,8 @@ func TestTamperedLessonsScoreNothingAndNameTheFiles(t *testing.T) {
 	assert.Equal(t, grader.LessonTampered, l.Status)
 	assert.Zero(t, l.Score)
 	assert.Equal(t, []string{"specs/clean/gone_test.go (removed)", "specs/clean/suite_test.go (added)", "specs/clean/work_test.go (edited)"}, l.Tampered)
+	assert.Empty(t, specs(l), "an edited lesson is never built nor run: its specs are code no static check has read")
+	assert.Len(t, l.Exercises, 1)
 }
 
 func TestAFuzzFindingIsNotTampering(t *testing.T) {

@@ -245,10 +245,14 @@ var _ = Describe("idle-first", Label("idle-first"), func() {
 		ctx := harness.Context(spec)
 		p := newPool(ctx, 3)
 		a, b, c, d := p.conn("a", false), p.conn("b", false), p.conn("c", false), p.conn("d", false)
-		for i, conn := range []*spyConn{a, b, c} {
-			Expect(p.admit(ctx, conn)).To(BeTrue(), "NewPool(3): connection %s is number %d, there is a place for it. %s", conn, i+1, harness.See("idle-first"))
-		}
+		Expect(p.admit(ctx, a)).To(BeTrue(), "NewPool(3) is empty: there is a place for a. %s", harness.See("idle-first"))
 		Expect(p.busy(ctx, a)).To(BeTrue(), "a was admitted and never closed: Busy(a) should report true. %s", harness.See("idle-first"))
+		p.idle(ctx, a)
+		for i, conn := range []*spyConn{b, c} {
+			Expect(p.admit(ctx, conn)).To(BeTrue(), "NewPool(3): connection %s is number %d, there is a place for it. %s", conn, i+2, harness.See("idle-first"))
+		}
+		expectClosed("a was idle, but a place was free for b and then for c: nothing needed room", map[*spyConn]int32{a: 0})
+		Expect(p.busy(ctx, a)).To(BeTrue(), "a was idle, never closed, and reads its next request: Busy(a) should report true. %s", harness.See("idle-first"))
 		Expect(p.busy(ctx, b)).To(BeTrue())
 		p.idle(ctx, b)
 		Expect(p.busy(ctx, b)).To(BeTrue(), "b was idle and reads its next request: Busy(b) should report true. %s", harness.See("idle-first"))

@@ -79,7 +79,7 @@ func Bounded(ctx context.Context) (context.Context, context.CancelFunc) { return
 // clock): the grader reports it as "timed out" rather than "failed".
 func FailTimedOut(message string) {
 	ginkgo.GinkgoHelper()
-	failStuck(message)
+	failStuck(message, "")
 }
 
 // bounded returns ctx cut short at the running node's budget.
@@ -130,6 +130,7 @@ func setup(readme string) {
 		startNode()
 		tolerated.Store(nil)
 		resetWatch()
+		resetCalls()
 		snapshot := gleak.Goroutines()
 		before.Store(&snapshot)
 		// Registered first, so it runs last: after the spec's own cleanups
@@ -205,6 +206,7 @@ type Call[T any] struct {
 // own. A panic in fn is caught and reported by Wait.
 func Go[T any](what string, fn func() T) *Call[T] {
 	c := &Call[T]{what: what, done: make(chan struct{})}
+	recordCall(specCall{what: what, done: c.done, ok: func() bool { return c.panic == nil }})
 	go func() {
 		defer close(c.done)
 		defer func() {
@@ -248,7 +250,7 @@ func (c *Call[T]) Wait(ctx context.Context, state ...fmt.Stringer) T {
 	case <-ctx.Done():
 		failStuck(fmt.Sprintf("%s had not returned when the spec's %v budget ran out. It is blocked: "+
 			"a deadlock, a receive nobody will send to, a send nobody will receive, or a wait on the "+
-			"real clock instead of the one it was given.%s", c.what, Budget, describe(state)))
+			"real clock instead of the one it was given.%s", c.what, Budget, describe(state)), c.what+" to return")
 	}
 	c.failOnPanic()
 	return c.value
@@ -409,7 +411,7 @@ func (c *Call[T]) WaitFor(ctx context.Context, fact string, wait func(context.Co
 		c.failOnPanic()
 		ginkgo.Fail(withSection(fmt.Sprintf("%s returned before the spec saw what it waited for: %s.", c.what, fact)))
 	}
-	failStuck(fmt.Sprintf("The spec waited for this: %s. It never happened within the spec's %v budget.\n\n%v", fact, Budget, err))
+	failStuck(fmt.Sprintf("The spec waited for this: %s. It never happened within the spec's %v budget.\n\n%v", fact, Budget, err), fact)
 }
 
 // Receive waits, within ctx, for a value on ch: a fact the spec needs, such
@@ -423,7 +425,7 @@ func Receive[T any](ctx context.Context, ch <-chan T, what, hint string) T {
 	case v := <-ch:
 		return v
 	case <-ctx.Done():
-		failStuck(fmt.Sprintf("The spec waited for %s. It never came within the spec's %v budget. %s", what, Budget, hint))
+		failStuck(fmt.Sprintf("The spec waited for %s. It never came within the spec's %v budget. %s", what, Budget, hint), what)
 	}
 	panic("unreachable: Fail does not return")
 }

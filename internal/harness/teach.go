@@ -101,15 +101,17 @@ func failTeaching(message string, callerSkip ...int) {
 
 // failStuck fails the spec because learner code never got where the spec
 // waited for it: message, then where the learner's goroutines are stuck,
-// then the section to read.
-func failStuck(message string) {
+// then the section to read. fact names what the spec waited for ("" when
+// the message alone says it).
+func failStuck(message, fact string) {
 	ginkgo.GinkgoHelper()
 	diagnose(wire.ReasonTimeout)
 	stuck := stuckNow()
 	if stuck == "" {
-		stuck = "No goroutine running your code is blocked: it returned, or is waiting on something it was not " +
-			"given (the real clock), without doing what the spec waited for (a send, a close, a timer on the " +
-			"clock it was given, a call back)."
+		if fact == "" {
+			fact = "what the message above says"
+		}
+		stuck = notStuck(fact)
 	}
 	ginkgo.Fail(sectionLast(withSection(strings.TrimRight(message, "\n") + "\n\n" + stuck)))
 }

@@ -118,6 +118,10 @@ func printLesson(a *app, store *progress.Store, l *course.Lesson, r *runner.Resu
 	}
 	passedSpecs, earned := 0, 0.0
 	var first *course.Exercise
+	idWidth := 14 // the columns stay aligned for the longest exercise id
+	for _, e := range l.Exercises {
+		idWidth = max(idWidth, len(e.ID))
+	}
 	for _, e := range l.Exercises {
 		specs := byExercise[e.ID]
 		passed := 0
@@ -139,7 +143,8 @@ func printLesson(a *app, store *progress.Store, l *course.Lesson, r *runner.Resu
 				first = e
 			}
 		}
-		fmt.Fprintf(a.out, "  %s %-14s %d/%d specs  %s\n", mark, e.ID, passed, len(specs), a.style.dim(fmt.Sprintf("%g/%d points", round(points), e.Points)))
+		fmt.Fprintf(a.out, "  %s %-*s %5s specs  %s\n", mark, idWidth, e.ID, fmt.Sprintf("%d/%d", passed, len(specs)),
+			a.style.dim(fmt.Sprintf("%g/%d points", round(points), e.Points)))
 	}
 	for _, e := range l.Exercises {
 		if e != first && !(level == detailAll && hasFailure(byExercise[e.ID])) {

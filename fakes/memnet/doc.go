@@ -19,6 +19,9 @@
 //     says otherwise): a writer blocks once the reader is that far behind. A
 //     window of 0 makes every Write wait for a Read, like net.Pipe.
 //   - CloseWrite and CloseRead half-close a connection, like *net.TCPConn.
+//   - Close is graceful unless the Network is made WithUnreadReset: then,
+//     as on Linux, closing with the peer's bytes still unread is a reset,
+//     which destroys what the peer had not read yet.
 //   - A Write is atomic with respect to other Writes on the same Conn, even
 //     when it is larger than the window.
 //

@@ -152,7 +152,14 @@ func Rewrite(raw string, opts Options) string {
 		b.WriteString("A data race: two goroutines used the same memory at the same time, and at least one of them wrote to it.\n")
 		fmt.Fprintf(&b, "  - %s\n", cur.sentence(false))
 		fmt.Fprintf(&b, "  - %s\n", prev.sentence(true))
-		b.WriteString(fix(r, cur, prev))
+		switch {
+		case cur.early != nil && prev.specOnly():
+			b.WriteString(earlyFix(*cur.early))
+		case prev.early != nil && cur.specOnly():
+			b.WriteString(earlyFix(*prev.early))
+		default:
+			b.WriteString(fix(r, cur, prev))
+		}
 	}
 	if b.Len() == 0 {
 		return ""
@@ -198,7 +205,13 @@ type side struct {
 	started  string
 	via      *through // the access is inside a sync primitive the learner's code called
 	spec     string   // then, the spec's line that called it
+	own      bool     // the access is in the spec's own code
+	early    *starter // the access is on a goroutine a function of the learner's started
 }
+
+// spec reports whether the access is the spec's own, with no line of the
+// learner's.
+func (s side) specOnly() bool { return s.own && s.via == nil }
 
 func (s side) sentence(previous bool) string {
 	if s.via != nil {
@@ -243,6 +256,7 @@ func (opts Options) side(r Race, a Access) side {
 		s.fn = hangreport.Short(f.Func)
 		if strings.Contains(f.Func, "_test.") {
 			s.fn = "the spec's own code"
+			s.own = true
 		}
 		s.where = fmt.Sprintf("%s:%d", hangreport.Relative(opts.Root, f.File), f.Line)
 	}
@@ -261,6 +275,9 @@ func (opts Options) side(r Race, a Access) side {
 			}
 		}
 	}
+	if g, ok := opts.goroutineOf(a); ok {
+		s.early = &g
+	}
 	s.started = "on the test's main goroutine."
 	for _, c := range r.Creations {
 		if c.Goroutine != a.Goroutine || a.Goroutine == 0 {
@@ -277,6 +294,12 @@ func (opts Options) side(r Race, a Access) side {
 			s.started = fmt.Sprintf("on the goroutine started by %s at %s:%d.", hangreport.Short(frames[0].Func),
 				hangreport.Relative(opts.Root, frames[0].File), frames[0].Line)
 		}
+	}
+	if s.early != nil && !strings.HasPrefix(s.started, "on the goroutine started by") {
+		// The detector's record of the go statement lost the learner's
+		// frame (a WaitGroup's Go): the goroutine runs a function
+		// literal of the learner's, so the learner's code started it.
+		s.started = fmt.Sprintf("on a goroutine %s started.", s.early.fn)
 	}
 	return s
 }

@@ -208,3 +208,75 @@ Goroutine 5879 (finished) created at:
 		t.Errorf("the rewrite does not say %q:\n%s", want, got)
 	}
 }
+
+// earlyTree copies testdata/early (a Race that returns without waiting for
+// the goroutines it started) into a module of its own, and returns its root
+// and the race detector's report of the spec reading what a loser still
+// writes, with the positions the report would have there.
+func earlyTree(t *testing.T) (string, string) {
+	t.Helper()
+	root := t.TempDir()
+	if err := os.CopyFS(root, os.DirFS("testdata/early")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(root, "go.mod.txt"), filepath.Join(root, "go.mod")); err != nil {
+		t.Fatal(err)
+	}
+	return root, strings.ReplaceAll(fixture(t, "early.race"), "ROOT", root)
+}
+
+// The spec reads what a goroutine of the learner's still writes, after
+// the learner's function returned: the second line named is that
+// function's, with what it should have waited for.
+func TestARaceWithAGoroutineLeftRunningNamesTheFunctionThatStartedIt(t *testing.T) {
+	root, raw := earlyTree(t)
+	got := Rewrite(raw, Options{Package: "autoroute/solutions/", Root: root, Readme: "lessons/04-select/README.md", Section: "race"})
+	want := "A data race: two goroutines used the same memory at the same time, and at least one of them wrote to it.\n" +
+		"  - a read in the spec's own code at specs/select/race_test.go:122, on a goroutine the spec started.\n" +
+		"  - an earlier write in choose.Race at solutions/choose/race.go:17, on a goroutine choose.Race started.\n" +
+		"choose.Race, declared at solutions/choose/race.go:10, started the goroutine that runs race.go:17, and returned " +
+		"(or let the spec go on) while that goroutine still ran: the spec then used what it was still using. A function " +
+		"must wait for what it started before it returns (a sync.WaitGroup's Wait, or a receive of each goroutine's " +
+		"result), or hand it over to its caller with a way to wait for it.\n" +
+		"(Read lessons/04-select/README.md, section \"race\".)"
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	if strings.Contains(got, root) {
+		t.Errorf("an absolute path:\n%s", got)
+	}
+
+	// The declaration is read from the source that ran (an overlay).
+	ran := "// moved down two lines\n\n" + fixture(t, "early/solutions/choose/race.go")
+	got = Rewrite(raw, Options{Package: "autoroute/solutions/", Root: root, Source: func(path string) ([]byte, error) {
+		if filepath.Base(path) == "race.go" {
+			return []byte(ran), nil
+		}
+		return os.ReadFile(path)
+	}})
+	if !strings.Contains(got, "choose.Race, declared at solutions/choose/race.go:12,") {
+		t.Errorf("the rewrite does not read the overlaid source:\n%s", got)
+	}
+}
+
+// A learner's function that races the spec from its own body, or a
+// function literal of the learner's that the spec called itself (not the
+// body of a goroutine the learner's code started), gets no such sentence.
+func TestARaceInTheLearnersOwnFunctionIsNotCalledEarly(t *testing.T) {
+	root, raw := earlyTree(t)
+	for name, edit := range map[string]func(string) string{
+		"its own body": func(raw string) string {
+			return strings.Replace(raw, "choose.Race[go.shape.string].func1()", "choose.Race[go.shape.string]()", 1)
+		},
+		"called by the spec": func(raw string) string {
+			return strings.Replace(raw, "/solutions/choose/race.go:17 +0x4f\n",
+				"/solutions/choose/race.go:17 +0x4f\n  autoroute/specs/select_test.stop()\n      "+root+"/specs/select/race_test.go:90 +0x10\n", 1)
+		},
+	} {
+		got := Rewrite(edit(raw), Options{Package: "autoroute/solutions/", Root: root})
+		if !strings.Contains(got, "choose.Race at solutions/choose/race.go:17") || strings.Contains(got, "declared at") ||
+			!strings.Contains(got, "Nothing makes one of these happen before the other.") {
+			t.Errorf("%s: got:\n%s", name, got)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -356,7 +357,7 @@ var _ = Describe("idle-first", Label("idle-first"), func() {
 				mu.Unlock()
 				wg.Go(func() {
 					defer GinkgoRecover() // a panic in Busy or Idle fails the spec, not the suite
-					for n := 0; !stop.Load(); n++ {
+					for n := 0; n < 200 && !stop.Load(); n++ {
 						if n == requests {
 							c.Close() // the client is done: Leave
 							return
@@ -365,8 +366,10 @@ var _ = Describe("idle-first", Label("idle-first"), func() {
 							return // closed to make room
 						}
 						c.serving.Store(true)
+						runtime.Gosched() // let Admit run while c is busy, even at GOMAXPROCS=1
 						c.serving.Store(false)
 						p.pool.Idle(c)
+						runtime.Gosched()
 					}
 				})
 			}

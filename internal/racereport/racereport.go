@@ -287,7 +287,7 @@ func (opts Options) side(r Race, a Access) side {
 		// The go statement, or the call that ran it for the code (a
 		// WaitGroup's Go).
 		frames := c.Frames
-		for len(frames) > 1 && framework(frames[0].Func) {
+		for len(frames) > 1 && framework(frames[0].Func) && !opts.learner(frames[0].Func) {
 			frames = frames[1:]
 		}
 		if len(frames) > 0 && opts.learner(frames[0].Func) {

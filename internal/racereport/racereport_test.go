@@ -280,3 +280,31 @@ func TestARaceInTheLearnersOwnFunctionIsNotCalledEarly(t *testing.T) {
 		}
 	}
 }
+
+// A learner's package whose path looks like the kit's own (the harness's
+// fixture lessons live under autoroute/internal/) is still the learner's
+// where its goroutines were started.
+func TestALearnersPackageUnderInternalStartsItsGoroutines(t *testing.T) {
+	raw := `WARNING: DATA RACE
+Read at 0x00c0000a3dc8 by goroutine 30:
+  autoroute/internal/harness/testdata/course/solutions/fxraces.Count.func1()
+      /home/ada/autoroute/internal/harness/testdata/course/solutions/fxraces/count.go:16 +0x7b
+
+Previous write at 0x00c0000a3dc8 by goroutine 27:
+  autoroute/internal/harness/testdata/course/solutions/fxraces.Count.func1()
+      /home/ada/autoroute/internal/harness/testdata/course/solutions/fxraces/count.go:16 +0x8d
+
+Goroutine 30 (running) created at:
+  autoroute/internal/harness/testdata/course/solutions/fxraces.Count()
+      /home/ada/autoroute/internal/harness/testdata/course/solutions/fxraces/count.go:14 +0x84
+  autoroute/internal/harness/testdata/course/specs/races_test.init.func1.1.1()
+      /home/ada/autoroute/internal/harness/testdata/course/specs/races/count_test.go:14 +0x24
+==================
+`
+	got := Rewrite(raw, Options{Package: "autoroute/internal/harness/testdata/course/solutions/", Root: "/home/ada/autoroute"})
+	want := "a read in fxraces.Count at internal/harness/testdata/course/solutions/fxraces/count.go:16, on the goroutine " +
+		"started by fxraces.Count at internal/harness/testdata/course/solutions/fxraces/count.go:14."
+	if !strings.Contains(got, want) {
+		t.Errorf("the rewrite does not say %q:\n%s", want, got)
+	}
+}

@@ -18,6 +18,7 @@ import "time"
 // in response.go.)
 func (c Config) KeepAlive(served int, age time.Duration) bool {
 	// TODO(tcpserver): false when a limit of c is set (greater than zero)
-	// and reached by served or by age; true otherwise.
-	panic("TODO(tcpserver): implement KeepAlive in solutions/server/keepalive.go")
+	// and reached by served or by age; true otherwise. Until you do, a
+	// connection is kept alive for ever, as before this exercise.
+	return true
 }

@@ -128,6 +128,9 @@ var _ = Describe("linger", Label("linger"), func() {
 			"still sending: it should have stopped after MaxLingerBytes and closed, which resets what is left. %s", harness.See("linger"))
 		Expect(srv.read.Load()).To(BeNumerically("<=", server.MaxLingerBytes), "CloseLingering read more "+
 			"than MaxLingerBytes: the drain is a courtesy with a cap. %s", harness.See("linger"))
+		Expect(srv.read.Load()).To(BeNumerically(">", 0), "CloseLingering read nothing of what the client "+
+			"was sending: it closed without draining, and a client still sending gets a reset that can destroy "+
+			"the response it has not read yet. %s", harness.See("linger"))
 	}, harness.Timeout)
 
 	It("stops at once when the connection is closed under it, as Shutdown does", func(spec SpecContext) {

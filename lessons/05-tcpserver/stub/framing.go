@@ -22,8 +22,10 @@ const MaxHeaderFields = 100
 //     is allowed.
 func CheckRequest(req *Request) error {
 	// TODO(tcpserver): count the values of req.Header, then the values of
-	// req.Header["Host"] (the key is canonical already).
-	panic("TODO(tcpserver): implement CheckRequest in solutions/server/framing.go")
+	// req.Header["Host"] (the key is canonical already). Until you do,
+	// every request passes, as it did before this exercise, so that the
+	// earlier exercises' specs, which go through ServeConn, can pass first.
+	return nil
 }
 
 // WriteResponseTo writes resp to w as the answer to a request whose method
@@ -39,6 +41,7 @@ func CheckRequest(req *Request) error {
 func WriteResponseTo(w io.Writer, method string, resp Response) error {
 	// TODO(tcpserver): build the response as WriteResponse does, but decide
 	// first whether the status allows a body at all, then whether the
-	// method lets you send it.
-	panic("TODO(tcpserver): implement WriteResponseTo in solutions/server/framing.go")
+	// method lets you send it. Until you do, it writes what WriteResponse
+	// writes, whatever the method and status, as before this exercise.
+	return WriteResponse(w, resp)
 }

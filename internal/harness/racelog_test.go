@@ -55,12 +55,25 @@ func plainGoTest(t *testing.T, env []string, args ...string) (string, int) {
 // plainGoTestOf is plainGoTest on the fixture lesson named lesson.
 func plainGoTestOf(t *testing.T, lesson string, env []string, args ...string) (string, int) {
 	t.Helper()
+	return fixtureGoTest(t, lesson, true, env, args...)
+}
+
+// fixtureGoTest runs a learner's go test (with -race if race) on the
+// fixture lesson named lesson (testdata/course/specs/<lesson>), and returns
+// what it printed, the repository's root written as <root>/, and its exit
+// status.
+func fixtureGoTest(t *testing.T, lesson string, race bool, env []string, args ...string) (string, int) {
+	t.Helper()
 	kittest.Heavy(t) // it builds and runs a suite
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("go", append([]string{"test", "-race", "-count=1", "-timeout=3m"}, args...)...)
+	flags := []string{"test", "-count=1", "-timeout=3m"}
+	if race {
+		flags = append(flags, "-race")
+	}
+	cmd := exec.Command("go", append(flags, args...)...)
 	cmd.Args = append(cmd.Args, "./internal/harness/testdata/course/specs/"+lesson+"/")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), env...)

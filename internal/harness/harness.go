@@ -136,6 +136,12 @@ func setup(readme string) {
 		// Registered first, so it runs last: after the spec's own cleanups
 		// (which shut down what the spec started).
 		ginkgo.DeferCleanup(func(ctx ginkgo.SpecContext) {
+			if ginkgo.CurrentSpecReport().Failed() {
+				// The spec has its verdict and its message already: a leak
+				// or a timer left armed by code that failed (or hung) would
+				// only be reported under it, after a second's wait.
+				return
+			}
 			// Goroutines that are on their way out (they sent their last
 			// value and are returning) get a moment to finish; the budget is
 			// a safety net, not a wait for code to "get there": a correct

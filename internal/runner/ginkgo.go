@@ -109,7 +109,7 @@ func readSpecs(report string) ([]Spec, error) {
 func list(ctx context.Context, opts Options, binary, tmp string) (specs []Spec, startError string, err error) {
 	report := filepath.Join(tmp, "specs-"+string(opts.Solution)+".json")
 	os.Remove(report)
-	args := append([]string{"-test.count=1", "-ginkgo.dry-run", "-ginkgo.no-color", "-ginkgo.json-report=" + report}, opts.labelFilter()...)
+	args := append([]string{"-test.count=1", "-ginkgo.dry-run", "-ginkgo.no-color", "-ginkgo.json-report=" + report}, opts.filters()...)
 	listCtx, cancel := context.WithTimeout(ctx, opts.Budget)
 	defer cancel()
 	cmd := exec.CommandContext(listCtx, binary, args...)

@@ -23,7 +23,7 @@ import (
 // label filter; "" when one cannot be read.
 func pristineKey(opts Options) string {
 	h := sha256.New()
-	h.Write([]byte(opts.Lesson.ID + "\x00" + opts.labelFilterValue() + "\x00" + strings.Join(opts.Lesson.Files(), ",") + "\x00"))
+	h.Write([]byte(opts.Lesson.ID + "\x00" + opts.labelFilterValue() + "\x00" + opts.focusPattern() + "\x00" + strings.Join(opts.Lesson.Files(), ",") + "\x00"))
 	var files []string
 	for _, dir := range []string{opts.Lesson.SpecDir(), opts.Lesson.PristineDir(), "internal/harness", "internal/wire", "fakes"} {
 		filepath.WalkDir(filepath.Join(opts.Root, dir), func(path string, d fs.DirEntry, err error) error {

@@ -109,6 +109,11 @@ func runArgs(opts Options, seed int64, skip, report string) []string {
 		"-ginkgo.randomize-all=" + strconv.FormatBool(seed != 0), "-ginkgo.seed=" + strconv.FormatInt(seed, 10),
 		"-ginkgo.timeout=" + (opts.Budget + time.Minute).String(), "-ginkgo.parallel.process=1", "-ginkgo.parallel.total=1",
 	}
+	if focus := opts.focusPattern(); focus != "" {
+		// No empty --focus otherwise: Ginkgo would keep it as a pattern.
+		// The configuration the harness reports says no focus was set.
+		args = append(args, "-ginkgo.focus="+focus)
+	}
 	if report != "" {
 		args = append(args, "-ginkgo.json-report="+report)
 	}
@@ -121,6 +126,9 @@ func runArgs(opts Options, seed int64, skip, report string) []string {
 // expectedConfig is what the harness must report the suite ran with.
 func expectedConfig(opts Options, seed int64, skip string) wire.SuiteConfig {
 	c := wire.SuiteConfig{LabelFilter: opts.labelFilterValue(), Seed: seed, RandomizeAll: seed != 0, ParallelTotal: 1}
+	if focus := opts.focusPattern(); focus != "" {
+		c.Focus = []string{focus}
+	}
 	if skip != "" {
 		c.Skip = []string{skip}
 	}
@@ -130,12 +138,29 @@ func expectedConfig(opts Options, seed int64, skip string) wire.SuiteConfig {
 // labelFilterValue is the Ginkgo --label-filter that selects opts.Exercises.
 func (opts Options) labelFilterValue() string { return strings.Join(opts.Exercises, " || ") }
 
-// labelFilter is labelFilterValue as a flag, for a dry run.
-func (opts Options) labelFilter() []string {
-	if len(opts.Exercises) == 0 {
-		return nil
+// focusPattern is the Ginkgo --focus regexp that selects opts.Specs by
+// their It text, the end of a spec's full text ("" selects every spec).
+func (opts Options) focusPattern() string {
+	if len(opts.Specs) == 0 {
+		return ""
 	}
-	return []string{"-ginkgo.label-filter=" + opts.labelFilterValue()}
+	parts := make([]string, len(opts.Specs))
+	for i, name := range opts.Specs {
+		parts[i] = regexp.QuoteMeta(name)
+	}
+	return "(?:^| )(?:" + strings.Join(parts, "|") + ")$"
+}
+
+// filters are labelFilterValue and focusPattern as flags, for a dry run.
+func (opts Options) filters() []string {
+	var args []string
+	if len(opts.Exercises) > 0 {
+		args = append(args, "-ginkgo.label-filter="+opts.labelFilterValue())
+	}
+	if focus := opts.focusPattern(); focus != "" {
+		args = append(args, "-ginkgo.focus="+focus)
+	}
+	return args
 }
 
 // skipPattern is a Ginkgo --skip regexp matching the specs already done.

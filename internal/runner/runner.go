@@ -131,6 +131,13 @@ type Options struct {
 	Race bool
 	// Exercises, if not empty, limits the run to these exercises' specs.
 	Exercises []string
+	// Specs, if not empty, limits the run further to the specs whose It
+	// text is one of these (or ends with one, after a space: Ginkgo
+	// matches a spec's full text, its containers' texts then its own).
+	// The self-test runs only the spec that must catch a mistake, so that
+	// a mistake that hangs every spec of its exercise costs one budget,
+	// not one per spec.
+	Specs []string
 	// TrimSpecs, with Exercises, builds the suite without the spec files
 	// that hold only other exercises' specs (see otherExercisesSpecFiles):
 	// the self-test's mistakes, one build each, compile a fraction of the

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"autoroute/internal/buildslot"
 	"autoroute/internal/course"
 )
 
@@ -286,7 +287,14 @@ func (t trial) run(ctx context.Context, file string, content []byte) Outcome {
 	build := exec.CommandContext(ctx, "go", args...)
 	build.Dir = t.opts.Root
 	build.Env = append(os.Environ(), "GOFLAGS=-mod=readonly", "GOWORK=off")
-	if output, err := build.CombinedOutput(); err != nil {
+	free, err := buildslot.Take(ctx) // builds take turns, one per core
+	if err != nil {
+		out.Status, out.Reason = NotCompiled, err.Error()
+		return out
+	}
+	output, err := build.CombinedOutput()
+	free()
+	if err != nil {
 		out.Status, out.Reason = NotCompiled, firstLines(strings.ReplaceAll(string(output), t.opts.Root+string(filepath.Separator), ""), 3)
 		return out
 	}
@@ -301,7 +309,7 @@ func (t trial) run(ctx context.Context, file string, content []byte) Outcome {
 	cmd.Env = append(os.Environ(), "NO_COLOR=1", "GORACE=atexit_sleep_ms=0")
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) } // Ginkgo reports what it was running
 	cmd.WaitDelay = 5 * time.Second
-	output, err := cmd.CombinedOutput()
+	output, err = cmd.CombinedOutput()
 	switch {
 	case err == nil:
 		out.Status = Survived

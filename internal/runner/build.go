@@ -14,9 +14,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"autoroute/internal/buildslot"
 )
 
 // goEnv is the environment of every go command the runner starts: the
@@ -62,6 +65,13 @@ func build(ctx context.Context, opts Options, tmp, binary string) (string, error
 	}
 	args = append(args, "./"+filepath.ToSlash(opts.Lesson.SpecDir()))
 	budget := learnerBuildBudget(opts)
+	// Builds take turns, one per core (see package buildslot); the budget
+	// counts from the start of this build, not from the wait for its turn.
+	free, err := buildslot.Take(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer free()
 	buildCtx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 	// The build runs in a process group of its own, killed as a group: the
@@ -345,9 +355,16 @@ func raceUnavailable(ctx context.Context, root string) string {
 }
 
 // Fuzz runs one fuzz target of the lesson's suite against opts.Solution for
-// the given time. A failure is returned with the fuzzer's report, which
-// names the failing input saved under the suite's testdata/fuzz.
-func Fuzz(ctx context.Context, opts Options, target string, fuzzTime time.Duration) error {
+// the given number of inputs. A failure is returned with the fuzzer's
+// report, which names the failing input saved under the suite's
+// testdata/fuzz.
+//
+// The run is bounded by a count, not a duration: with -fuzztime 5s, Go 1.26's
+// fuzzing coordinator can report its own deadline as the target's failure
+// ("context deadline exceeded", no input saved) when a loaded machine keeps
+// a worker from answering in time (go.dev/issue/75804). A count has no
+// deadline to race. Fuzzing keeps every core busy: it takes a build slot.
+func Fuzz(ctx context.Context, opts Options, target string, inputs int) error {
 	root, err := filepath.Abs(opts.Root)
 	if err != nil {
 		return err
@@ -362,11 +379,16 @@ func Fuzz(ctx context.Context, opts Options, target string, fuzzTime time.Durati
 	if err != nil {
 		return err
 	}
-	args := []string{"test", "-mod=readonly", "-run", "^$", "-fuzz", "^" + regexp.QuoteMeta(target) + "$", "-fuzztime", fuzzTime.String()}
+	args := []string{"test", "-mod=readonly", "-run", "^$", "-fuzz", "^" + regexp.QuoteMeta(target) + "$", "-fuzztime", strconv.Itoa(inputs) + "x"}
 	if overlay != "" {
 		args = append(args, "-overlay", overlay)
 	}
 	args = append(args, "./"+filepath.ToSlash(opts.Lesson.SpecDir()))
+	free, err := buildslot.Take(ctx)
+	if err != nil {
+		return err
+	}
+	defer free()
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = opts.Root
 	cmd.Env = goEnv()

@@ -8,7 +8,7 @@
 // when asked, with AUTOROUTE_KIT_TESTS=1, which the README's test command
 // and .ci/run set:
 //
-//	AUTOROUTE_KIT_TESTS=1 go test -race -timeout 30m ./fakes/... ./internal/... ./cmd/...
+//	AUTOROUTE_KIT_TESTS=1 go test -race -timeout 60m ./fakes/... ./internal/... ./cmd/...
 package kittest
 
 import (

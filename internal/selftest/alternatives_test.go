@@ -56,6 +56,7 @@ func TestAlternativesPassEverySpec(t *testing.T) {
 		for i, name := range names {
 			t.Run(fmt.Sprintf("%s/%s", l.ID, name), func(t *testing.T) {
 				t.Parallel()
+				take(t, busy)
 				opts, err := runner.WithAlternative(runner.Options{Root: root, Lesson: l, Race: true, Seeds: []int64{int64(11 + i)}}, name)
 				require.NoError(t, err)
 				result, err := runner.Run(budget(t), opts)

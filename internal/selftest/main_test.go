@@ -3,7 +3,6 @@ package selftest_test
 import (
 	"flag"
 	"runtime"
-	"strconv"
 	"testing"
 
 	"autoroute/internal/kittest"
@@ -14,24 +13,44 @@ import (
 // so that a learner's `go test ./...` stays quick.
 //
 // It is one pool of work: every top-level test and every subtest that
-// builds or runs a suite calls t.Parallel, so that a lesson's reference, a
-// mistake, an alternative or a mutant sample run side by side. Unless
-// -parallel is given, runsPerCPU of them run at once for each CPU: a run
-// mostly waits (a mistake that hangs waits out a spec's real-time budget,
-// its CPU idle), and the builds, which are CPU work, take turns one per
-// core anyway (package buildslot). A test added here should call
-// t.Parallel too, and reuse what is built: runner.Run builds a suite once
-// for all its seeds, and keeps the learner's, reference and stub builds in
-// the user's cache, where go test -c skips the link when nothing changed.
+// builds or runs a suite calls t.Parallel, then takes a place at one of
+// two gates, which bound the work by what it costs rather than by go
+// test's -parallel (lifted here, unless given):
+//
+//   - busy: a run of a correct solution (the reference, an alternative, a
+//     step of the progression, a sample of mutants, a fuzz target) keeps a
+//     CPU busy from start to end. One at a time per CPU, so that a loaded
+//     machine is not loaded more by the self-test itself: a spec's budget
+//     is real time.
+//   - waiting: a run that must fail (a mistake, the stubs) mostly waits, and
+//     a mistake that hangs waits out a spec's real-time budget with its CPU
+//     idle. waitingPerCPU at a time per CPU.
+//
+// The builds of both, which are CPU work, take turns one per core
+// (package buildslot). A test added here should call t.Parallel and take
+// its gate too, and reuse what is built: runner.Run builds a suite once for
+// all its seeds, and keeps the learner's, reference and stub builds in the
+// user's cache, where go test -c skips the link when nothing changed.
 func TestMain(m *testing.M) {
 	flag.Parse()
 	if !flagGiven("test.parallel") {
-		flag.Set("test.parallel", strconv.Itoa(runsPerCPU*runtime.GOMAXPROCS(0)))
+		flag.Set("test.parallel", "1000") // the gates bound the work
 	}
 	kittest.Main(m)
 }
 
-const runsPerCPU = 4
+const waitingPerCPU = 3
+
+var (
+	busy    = make(chan struct{}, runtime.GOMAXPROCS(0))
+	waiting = make(chan struct{}, waitingPerCPU*runtime.GOMAXPROCS(0))
+)
+
+// take waits for a place at gate (busy or waiting), held until t ends.
+func take(t *testing.T, gate chan struct{}) {
+	gate <- struct{}{}
+	t.Cleanup(func() { <-gate })
+}
 
 func flagGiven(name string) bool {
 	given := false

@@ -42,6 +42,7 @@ func TestSpecsKillASampleOfMutants(t *testing.T) {
 	for _, l := range load(t).Lessons {
 		t.Run(l.ID, func(t *testing.T) {
 			t.Parallel()
+			take(t, busy)
 			all, err := mutate.Mutants(root, l)
 			require.NoError(t, err)
 			equivalent := map[string]bool{}

@@ -22,6 +22,7 @@ func TestEachExercisePassesBeforeTheNextIsWritten(t *testing.T) {
 		for k, e := range l.Exercises {
 			t.Run(fmt.Sprintf("%s/%02d-%s", l.ID, k+1, e.ID), func(t *testing.T) {
 				t.Parallel()
+				take(t, busy)
 				done := map[string][]byte{}
 				for _, before := range l.Exercises[:k+1] {
 					done[before.File] = []byte(read(t, l.ReferenceDir(), before.File))

@@ -76,6 +76,7 @@ func TestReferencePassesEverySpec(t *testing.T) {
 	for _, l := range load(t).Lessons {
 		t.Run(l.ID, func(t *testing.T) {
 			t.Parallel()
+			take(t, busy)
 			result, err := runner.Run(budget(t), runner.Options{
 				Root: root, Lesson: l, Solution: runner.Reference, Race: true, Seeds: referenceSeeds,
 			})
@@ -109,6 +110,7 @@ func TestStubsFailEverySpec(t *testing.T) {
 	for _, l := range load(t).Lessons {
 		t.Run(l.ID, func(t *testing.T) {
 			t.Parallel()
+			take(t, waiting)
 			result, err := runner.Run(budget(t), runner.Options{Root: root, Lesson: l, Solution: runner.Stub, Race: true})
 			require.NoError(t, err)
 			require.Empty(t, result.BuildError, "lesson %s: the stubs do not build", l.ID)
@@ -127,6 +129,7 @@ func TestEveryMistakeIsCaught(t *testing.T) {
 		for _, m := range l.Mistakes {
 			t.Run(l.ID+"/"+m.ID, func(t *testing.T) {
 				t.Parallel()
+				take(t, waiting)
 				reference := []byte(read(t, l.ReferenceDir(), m.File))
 				mistaken, err := m.Apply(reference)
 				require.NoError(t, err)
@@ -191,6 +194,7 @@ func TestFuzzTargetsHoldOnTheReference(t *testing.T) {
 		for _, target := range l.Fuzz {
 			t.Run(l.ID+"/"+target, func(t *testing.T) {
 				t.Parallel()
+				take(t, busy)
 				err := runner.Fuzz(budget(t), runner.Options{Root: root, Lesson: l, Solution: runner.Reference}, target, fuzzInputs)
 				require.NoError(t, err)
 			})

@@ -52,6 +52,11 @@ func TestTimersLeftArmedByLearnerCodeFailTheSpec(t *testing.T) {
 		assert.Contains(t, s.Message, want, name)
 		assert.Contains(t, s.Message, `section "work"`, name)
 	}
+	// A spec that failed keeps its own reason, whatever it left armed.
+	failed := specs["fails, then leaves a ticker armed: the failure is the verdict"]
+	assert.Equal(t, runner.Failed, failed.Status, failed.Message)
+	assert.Contains(t, failed.Message, "the value returned was wrong")
+	assert.NotContains(t, failed.Message, "ticker")
 	assert.Contains(t, specs["forgets a ticker"].Message, "ticker.Stop()")
 	assert.Contains(t, specs["forgets a cancel"].Message, "defer cancel()")
 	for _, name := range []string{

@@ -45,6 +45,12 @@ var _ = Describe("work", Label("work"), func() {
 		clk.AfterFunc(time.Minute, func() {})
 	}, harness.Timeout)
 
+	It("fails, then leaves a ticker armed: the failure is the verdict", func(ctx SpecContext) {
+		clk := harness.NewClock()
+		harness.Do("ForgetTicker(clk)", func() { fxtimers.ForgetTicker(clk) }).Wait(ctx)
+		Fail("the value returned was wrong")
+	}, harness.Timeout)
+
 	It("does not check a clock it was not given", func(ctx SpecContext) {
 		clk := clock.NewFake()
 		harness.Do("ForgetTicker(clk)", func() { fxtimers.ForgetTicker(clk) }).Wait(ctx)

@@ -19,7 +19,9 @@ import (
 func TestEachExercisePassesBeforeTheNextIsWritten(t *testing.T) {
 	t.Parallel()
 	for _, l := range load(t).Lessons {
-		for k, e := range l.Exercises {
+		// With every exercise written, the code is the reference: that is
+		// TestReferencePassesEverySpec.
+		for k, e := range l.Exercises[:len(l.Exercises)-1] {
 			t.Run(fmt.Sprintf("%s/%02d-%s", l.ID, k+1, e.ID), func(t *testing.T) {
 				t.Parallel()
 				take(t, busy)

@@ -1,11 +1,17 @@
 package selftest_test
 
 import (
+	"context"
 	"flag"
+	"fmt"
+	"os"
 	"runtime"
 	"testing"
+	"time"
 
+	"autoroute/internal/course"
 	"autoroute/internal/kittest"
+	"autoroute/internal/runner"
 )
 
 // The self-test builds and runs every lesson's suite dozens of times: it
@@ -36,7 +42,26 @@ func TestMain(m *testing.M) {
 	if !flagGiven("test.parallel") {
 		flag.Set("test.parallel", "1000") // the gates bound the work
 	}
+	if kittest.Enabled() {
+		warm()
+	}
 	kittest.Main(m)
+}
+
+// warm compiles what every suite imports once, before the builds start
+// side by side (runner.Warm): from an empty build cache, each would compile
+// it again. A package that does not compile is reported by the tests that
+// build it, in their words: here it is only said.
+func warm() {
+	c, err := course.Load(root)
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+		defer cancel()
+		err = runner.Warm(ctx, root, c.Lessons, true)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "selftest: warming the build cache: %v\n", err)
+	}
 }
 
 const waitingPerCPU = 3

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -191,6 +192,12 @@ func TestEveryMistakeIsCaught(t *testing.T) {
 // idle machine, however long they take on a loaded one.
 const fuzzInputs = 20000
 
+// fuzzing makes the fuzz targets take turns: a fuzzing run keeps every
+// core busy with its workers, and its build instruments the packages it
+// imports, which the other target's build would compile again beside it
+// from an empty cache.
+var fuzzing sync.Mutex
+
 func TestFuzzTargetsHoldOnTheReference(t *testing.T) {
 	t.Parallel()
 	for _, l := range load(t).Lessons {
@@ -198,6 +205,8 @@ func TestFuzzTargetsHoldOnTheReference(t *testing.T) {
 			t.Run(l.ID+"/"+target, func(t *testing.T) {
 				t.Parallel()
 				take(t, busy)
+				fuzzing.Lock() // one at a time: see fuzzing
+				defer fuzzing.Unlock()
 				err := runner.Fuzz(budget(t), runner.Options{Root: root, Lesson: l, Solution: runner.Reference}, target, fuzzInputs)
 				require.NoError(t, err)
 			})

@@ -7,10 +7,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -144,11 +146,16 @@ func (opts Options) focusPattern() string {
 	if len(opts.Specs) == 0 {
 		return ""
 	}
-	parts := make([]string, len(opts.Specs))
-	for i, name := range opts.Specs {
-		parts[i] = regexp.QuoteMeta(name)
+	return "(?:^| )" + oneOf(opts.Specs) + "$"
+}
+
+// oneOf is a regexp group that matches any of texts, as written.
+func oneOf(texts []string) string {
+	quoted := make([]string, len(texts))
+	for i, text := range texts {
+		quoted[i] = regexp.QuoteMeta(text)
 	}
-	return "(?:^| )(?:" + strings.Join(parts, "|") + ")$"
+	return "(?:" + strings.Join(quoted, "|") + ")"
 }
 
 // filters are labelFilterValue and focusPattern as flags, for a dry run.
@@ -168,11 +175,7 @@ func skipPattern(done map[string]bool) string {
 	if len(done) == 0 {
 		return ""
 	}
-	parts := make([]string, 0, len(done))
-	for text := range done {
-		parts = append(parts, regexp.QuoteMeta(text))
-	}
-	return " (?:" + strings.Join(parts, "|") + ")$"
+	return " " + oneOf(slices.Collect(maps.Keys(done))) + "$"
 }
 
 func newNonce() string {

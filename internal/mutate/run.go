@@ -12,12 +12,14 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"autoroute/internal/buildslot"
 	"autoroute/internal/course"
+	"autoroute/internal/keptbuild"
 )
 
 // What became of a mutant.
@@ -82,6 +84,11 @@ type Options struct {
 	// otherwise: the caller has proven that the reference passes the
 	// suite (the self-test does, under -race, in three shuffled runs).
 	ReferenceProven bool
+	// KeepBuilds, if set, is a directory where each mutant's build is kept
+	// between runs, so that go test -c finds it current and skips the
+	// link (see package keptbuild). The self-test sets it: it runs the
+	// same sample of mutants every time.
+	KeepBuilds string
 }
 
 // Mutants returns every mutant of the lesson's reference, file by file in
@@ -283,6 +290,14 @@ func (t trial) run(ctx context.Context, file string, content []byte) Outcome {
 		return out
 	}
 	binary := filepath.Join(t.dir, "suite.test")
+	if t.opts.KeepBuilds != "" {
+		kept := filepath.Join(t.opts.KeepBuilds, keptbuild.Name(t.opts.Lesson.ID+"-mutant",
+			[]byte(file), content, []byte(strconv.FormatBool(t.opts.Race))))
+		if release, err := keptbuild.Lock(kept, time.Minute); err == nil {
+			defer release()
+			binary = kept
+		}
+	}
 	// No vet and no DWARF: a mutant is thrown away after one run, and
 	// both would take about half of its build's CPU.
 	args := []string{"test", "-c", "-vet=off", "-ldflags=-w", "-o", binary, "-overlay", overlay}

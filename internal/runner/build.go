@@ -206,14 +206,20 @@ func overlayFor(opts Options, tmp string) (string, error) {
 }
 
 // binaryFor says where to build the suite: in the binary cache when the
-// run may share it, else in the run's private directory. release gives
-// the cache back.
+// run may share it, among the kept builds when the caller keeps them,
+// else in the run's private directory. release gives the cache back.
 func binaryFor(opts Options, tmp, suffix string) (path string, release func(), err error) {
 	private := filepath.Join(tmp, opts.Lesson.ID+suffix+".test")
-	if opts.PrivateBuild || len(opts.Replace) > 0 || opts.TrimSpecs { // a one-off build (a mistake), or a part of the suite: never kept
+	keep := cachedBinary
+	switch {
+	case opts.PrivateBuild:
+		return private, func() {}, nil
+	case opts.KeepBuilds != "" && opts.Solution != Learner:
+		keep = keptBinary
+	case len(opts.Replace) > 0 || opts.TrimSpecs: // a one-off build (a mistake), or a part of the suite: never kept
 		return private, func() {}, nil
 	}
-	if path, release, err := cachedBinary(opts); err == nil {
+	if path, release, err := keep(opts); err == nil {
 		return path, release, nil
 	}
 	return private, func() {}, nil // no cache, or its lock is held too long: build privately

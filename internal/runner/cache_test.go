@@ -3,8 +3,10 @@
 package runner
 
 import (
+	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -60,4 +62,61 @@ func TestAReplacedCachedBinaryIsNeverRun(t *testing.T) {
 	third, err := Run(ctx, opts)
 	require.NoError(t, err)
 	assert.True(t, third.Passed(), "%+v", third)
+}
+
+// Kept one-off builds (Options.KeepBuilds, the self-test's) are named by
+// what they replace: two replacements keep two binaries, and each run gets
+// the result of its own code, however the runs alternate. A kept binary
+// that is not what was linked there is never run.
+func TestKeptBuildsAreNamedByWhatTheyReplace(t *testing.T) {
+	kittest.Heavy(t)
+	c, err := course.Load("../grader/testdata/course")
+	require.NoError(t, err)
+	l, err := c.Lesson("clean")
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute) // a safety net
+	defer cancel()
+	kept := t.TempDir()
+	right, err := os.ReadFile("../grader/testdata/course/solutions/fxclean/work.go") // a correct solution
+	require.NoError(t, err)
+	wrong := bytes.Replace(right, []byte("return 42"), []byte("return 41"), 1)
+	require.NotEqual(t, right, wrong)
+	run := func(content []byte) *Result {
+		t.Helper()
+		r, err := Run(ctx, Options{Root: "../grader/testdata/course", Lesson: l, Solution: Stub,
+			Replace: map[string][]byte{"work.go": content}, KeepBuilds: kept})
+		require.NoError(t, err)
+		require.Empty(t, r.BuildError)
+		return r
+	}
+	binaries := func() []string {
+		t.Helper()
+		found, err := filepath.Glob(filepath.Join(kept, "*.test"))
+		require.NoError(t, err)
+		return found
+	}
+
+	assert.True(t, run(right).Passed(), "a correct solution, first run")
+	assert.Len(t, binaries(), 1, "one build kept")
+	assert.False(t, run(wrong).Passed(), "a replacement that answers 41")
+	assert.Len(t, binaries(), 2, "a build kept for each replacement")
+	assert.True(t, run(right).Passed(), "the correct solution again, after the other replacement")
+	assert.Len(t, binaries(), 2, "the correct solution's build found again, not another one")
+
+	// Forged in place (the same build ID, other bytes): removed, and the
+	// run still gets its own code's result.
+	for _, path := range binaries() {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+		require.NoError(t, err)
+		_, err = f.Write([]byte("forged"))
+		require.NoError(t, err)
+		require.NoError(t, f.Close())
+	}
+	assert.False(t, run(wrong).Passed(), "a replacement that answers 41, its kept build forged")
+	assert.True(t, run(right).Passed(), "the correct solution, its kept build forged")
+	for _, path := range binaries() {
+		recorded, err := os.ReadFile(path + ".sha256")
+		require.NoError(t, err)
+		assert.Equal(t, string(recorded), hashFile(path), "%s is not what the runner linked", filepath.Base(path))
+	}
 }

@@ -157,6 +157,13 @@ type Options struct {
 	// binary cache shared between runs: grade sets it, so that nothing a
 	// test process leaves behind can be run by a later grade.
 	PrivateBuild bool
+	// KeepBuilds, if set, is a directory where the builds the runner
+	// would throw away (Replace, TrimSpecs) are kept between runs, each
+	// under a name made of what it replaces, so that go test -c finds it
+	// current and skips the link (see package keptbuild). The self-test
+	// sets it: its hundreds of one-off builds are the same from one run to
+	// the next. Never for the learner's code, nor with PrivateBuild.
+	KeepBuilds string
 }
 
 // DefaultMemoryLimit is the memory a test process may use (race detector

@@ -57,7 +57,7 @@ func TestAlternativesPassEverySpec(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/%s", l.ID, name), func(t *testing.T) {
 				t.Parallel()
 				take(t, busy)
-				opts, err := runner.WithAlternative(runner.Options{Root: root, Lesson: l, Race: true, Seeds: []int64{int64(11 + i)}}, name)
+				opts, err := runner.WithAlternative(runner.Options{Root: root, Lesson: l, Race: true, Seeds: []int64{int64(11 + i)}, KeepBuilds: kept}, name)
 				require.NoError(t, err)
 				result, err := runner.Run(budget(t), opts)
 				require.NoError(t, err)

@@ -5,11 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
 
 	"autoroute/internal/course"
+	"autoroute/internal/keptbuild"
 	"autoroute/internal/kittest"
 	"autoroute/internal/runner"
 )
@@ -35,17 +37,49 @@ import (
 // The builds of both, which are CPU work, take turns one per core
 // (package buildslot). A test added here should call t.Parallel and take
 // its gate too, and reuse what is built: runner.Run builds a suite once for
-// all its seeds, and keeps the learner's, reference and stub builds in the
-// user's cache, where go test -c skips the link when nothing changed.
+// all its seeds, and every build of the self-test is kept between runs
+// (kept, below), where go test -c skips the link when nothing changed.
 func TestMain(m *testing.M) {
 	flag.Parse()
+	if !kittest.Enabled() {
+		kittest.Main(m) // says how to run the self-test, and exits
+	}
 	if !flagGiven("test.parallel") {
 		flag.Set("test.parallel", "1000") // the gates bound the work
 	}
-	if kittest.Enabled() {
-		warm()
+	warm()
+	began := time.Now()
+	kept = keepBuilds()
+	code := m.Run()
+	if code == 0 && kept != "" && !flagGiven("test.run") && !flagGiven("test.skip") {
+		// A whole run that passed used every build it needs: the others
+		// are stale (a mistake edited or removed, a spec file changed).
+		if err := keptbuild.Prune(kept, began); err != nil {
+			fmt.Fprintf(os.Stderr, "selftest: removing the builds this run did not use: %v\n", err)
+		}
 	}
-	kittest.Main(m)
+	os.Exit(code)
+}
+
+// kept is the directory where the self-test keeps its builds between runs
+// (runner.Options.KeepBuilds, mutate.Options.KeepBuilds), "" where it has
+// none: hundreds of suites (each mistake, alternative, step of the
+// progression and sampled mutant), 13 to 18 MB each, which a second run
+// mostly finds current. Linking them is about half the self-test's CPU.
+var kept string
+
+// keepBuilds returns the directory of the kept builds, in the user's cache
+// next to the runner's own (see package keptbuild).
+func keepBuilds() string {
+	abs, err := filepath.Abs(root)
+	if err == nil {
+		var dir string
+		if dir, err = keptbuild.Dir(abs, "selftest"); err == nil {
+			return dir
+		}
+	}
+	fmt.Fprintf(os.Stderr, "selftest: every build is private to its run, none kept: %v\n", err)
+	return ""
 }
 
 // warm compiles what every suite imports once, before the builds start

@@ -62,6 +62,7 @@ func TestSpecsKillASampleOfMutants(t *testing.T) {
 			report, err := mutate.Run(budget(t), mutate.Options{
 				Root: root, Lesson: l, Jobs: 1, Budget: 2 * time.Minute, RaceSurvivors: true,
 				ReferenceProven: true, // TestReferencePassesEverySpec
+				KeepBuilds:      kept,
 				Only:            func(m mutate.Mutant) bool { return sample[m.ID] },
 			})
 			require.NoError(t, err)

@@ -31,7 +31,7 @@ func TestEachExercisePassesBeforeTheNextIsWritten(t *testing.T) {
 				}
 				opts := runner.Options{
 					Root: root, Lesson: l, Solution: runner.Stub,
-					Replace: done, Exercises: []string{e.ID}, TrimSpecs: true,
+					Replace: done, Exercises: []string{e.ID}, TrimSpecs: true, KeepBuilds: kept,
 				}
 				result, err := runner.Run(budget(t), opts)
 				require.NoError(t, err)

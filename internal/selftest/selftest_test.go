@@ -79,7 +79,7 @@ func TestReferencePassesEverySpec(t *testing.T) {
 			t.Parallel()
 			take(t, busy)
 			result, err := runner.Run(budget(t), runner.Options{
-				Root: root, Lesson: l, Solution: runner.Reference, Race: true, Seeds: referenceSeeds,
+				Root: root, Lesson: l, Solution: runner.Reference, Race: true, Seeds: referenceSeeds, KeepBuilds: kept,
 			})
 			require.NoError(t, err)
 			require.Empty(t, result.BuildError, "lesson %s: the reference does not build", l.ID)
@@ -115,7 +115,7 @@ func TestStubsFailEverySpec(t *testing.T) {
 			// Without the race detector: a spec must fail on the stubs for
 			// what they do, not for a race, and a build without it costs
 			// half the CPU.
-			result, err := runner.Run(budget(t), runner.Options{Root: root, Lesson: l, Solution: runner.Stub})
+			result, err := runner.Run(budget(t), runner.Options{Root: root, Lesson: l, Solution: runner.Stub, KeepBuilds: kept})
 			require.NoError(t, err)
 			require.Empty(t, result.BuildError, "lesson %s: the stubs do not build", l.ID)
 			require.NotEmpty(t, result.Specs)
@@ -157,6 +157,7 @@ func TestEveryMistakeIsCaught(t *testing.T) {
 					opts := runner.Options{
 						Root: root, Lesson: l, Solution: runner.Reference, Race: race,
 						Replace: map[string][]byte{m.File: mistaken}, Exercises: []string{m.Exercise}, Specs: []string{m.CaughtBy}, TrimSpecs: true,
+						KeepBuilds: kept,
 					}
 					result, err := runner.Run(budget(t), opts)
 					require.NoError(t, err)

@@ -192,18 +192,35 @@ type poolSpec struct {
 	pool    *server.Pool
 	max     int
 	network *memnet.Network
+
+	mu    sync.Mutex
+	pipes []net.Conn // both ends of every pipe conn made, closed once the spec ends
 }
 
 func newPool(ctx context.Context, max int) *poolSpec {
 	GinkgoHelper()
 	pool := harness.Go(fmt.Sprintf("server.NewPool(%d)", max), func() *server.Pool { return server.NewPool(max) }).Wait(ctx)
 	Expect(pool).NotTo(BeNil(), "NewPool returned nil. %s", harness.See("idle-first"))
-	return &poolSpec{pool: pool, max: max, network: memnet.New()}
+	p := &poolSpec{pool: pool, max: max, network: memnet.New()}
+	// One cleanup for every pipe, not one each (as pipe registers): the
+	// contention spec makes over a thousand, and each cleanup is a node
+	// Ginkgo runs and reports, a millisecond apiece on an idle machine.
+	DeferCleanup(func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		for _, c := range p.pipes {
+			c.Close()
+		}
+	})
+	return p
 }
 
 // conn makes a spy connection; it calls Leave when closed if leaves.
 func (p *poolSpec) conn(name string, leaves bool) *spyConn {
-	_, srv := pipe(p.network)
+	client, srv := p.network.Pipe()
+	p.mu.Lock()
+	p.pipes = append(p.pipes, client, srv)
+	p.mu.Unlock()
 	return &spyConn{Conn: srv, name: name, pool: p.pool, leaves: leaves}
 }
 

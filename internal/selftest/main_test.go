@@ -26,13 +26,13 @@ import (
 // test's -parallel (lifted here, unless given):
 //
 //   - busy: a run of a correct solution (the reference, an alternative, a
-//     step of the progression, a sample of mutants, a fuzz target) keeps a
-//     CPU busy from start to end. One at a time per CPU, so that a loaded
-//     machine is not loaded more by the self-test itself: a spec's budget
-//     is real time.
-//   - waiting: a run that must fail (a mistake, the stubs) mostly waits, and
-//     a mistake that hangs waits out a spec's real-time budget with its CPU
-//     idle. waitingPerCPU at a time per CPU.
+//     step of the progression, a fuzz target) keeps a CPU busy from start
+//     to end. One at a time per CPU, so that a loaded machine is not loaded
+//     more by the self-test itself: a spec's budget is real time.
+//   - waiting: a run that must fail (a mistake, a mutant, the stubs) mostly
+//     waits: it stops at its first failure, and one that hangs waits out a
+//     spec's real-time budget with its CPU idle. waitingPerCPU at a time
+//     per CPU.
 //
 // The builds of both, which are CPU work, take turns one per core
 // (package buildslot). A test added here should call t.Parallel and take
@@ -98,7 +98,7 @@ func warm() {
 	}
 }
 
-const waitingPerCPU = 3
+const waitingPerCPU = 4
 
 var (
 	busy    = make(chan struct{}, runtime.GOMAXPROCS(0))

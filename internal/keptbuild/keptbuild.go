@@ -20,20 +20,92 @@ import (
 	"time"
 )
 
-// Dir is the directory of the binaries kept for the module at root, under
-// the user's cache directory (sub, if not "", names a part of it of its
-// own). It is created if needed.
+// Dir is a directory of kept binaries under the user's cache directory,
+// created if needed: the module at root's own, or one that every checkout
+// shares if root is "" (sub, if not "", names a part of it). A shared one
+// holds one set of binaries, however many checkouts there are; a binary
+// built from another checkout is relinked, as go test -c sees it is not
+// current.
 func Dir(root, sub string) (string, error) {
 	base, err := os.UserCacheDir()
 	if err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256([]byte(root))
-	dir := filepath.Join(base, "autoroute", hex.EncodeToString(sum[:6]), sub)
+	return dirIn(filepath.Join(base, "autoroute"), root, sub)
+}
+
+// dirIn is Dir, under dir rather than the user's cache.
+func dirIn(dir, root, sub string) (string, error) {
+	if root != "" {
+		sum := sha256.Sum256([]byte(root))
+		own := filepath.Join(dir, hex.EncodeToString(sum[:6]))
+		if _, err := os.Stat(own); errors.Is(err, fs.ErrNotExist) {
+			// A module seen for the first time: a good moment to forget
+			// those that are gone (a clone removed, a test's copy of the
+			// course in a temporary directory), each hundreds of MB.
+			sweep(dir)
+			if err := os.MkdirAll(own, 0o700); err != nil {
+				return "", err
+			}
+			if err := os.WriteFile(filepath.Join(own, rootFile), []byte(root), 0o600); err != nil {
+				return "", err
+			}
+		}
+		dir = own
+	}
+	dir = filepath.Join(dir, sub)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
 	return dir, nil
+}
+
+// rootFile, in a module's own directory, holds the module's path.
+const rootFile = "root"
+
+// legacyAge is how long a module's directory from before rootFile existed
+// is kept after its last change.
+const legacyAge = 7 * 24 * time.Hour
+
+// sweep removes the modules' directories in dir whose module is gone, and
+// those that do not say which module they are for and have not changed for
+// legacyAge. Nothing else: the shared directories, and whatever is not
+// named like a module's directory, stay.
+func sweep(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !isModuleDirName(e.Name()) {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		root, err := os.ReadFile(filepath.Join(path, rootFile))
+		switch {
+		case err == nil:
+			if _, err := os.Stat(string(root)); !errors.Is(err, fs.ErrNotExist) {
+				continue // the module is still there (or cannot be told gone)
+			}
+		case errors.Is(err, fs.ErrNotExist):
+			if info, err := e.Info(); err != nil || time.Since(info.ModTime()) < legacyAge {
+				continue
+			}
+		default:
+			continue
+		}
+		os.RemoveAll(path)
+	}
+}
+
+// isModuleDirName reports whether name is a module's directory name: 12
+// lower-case hexadecimal digits.
+func isModuleDirName(name string) bool {
+	if len(name) != 12 {
+		return false
+	}
+	_, err := hex.DecodeString(name)
+	return err == nil && strings.ToLower(name) == name
 }
 
 // Name is the file name of a kept binary built from what parts describe

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -69,17 +68,15 @@ func TestMain(m *testing.M) {
 var kept string
 
 // keepBuilds returns the directory of the kept builds, in the user's cache
-// next to the runner's own (see package keptbuild).
+// (see package keptbuild): one for every checkout, so that a clone more
+// does not keep gigabytes more.
 func keepBuilds() string {
-	abs, err := filepath.Abs(root)
-	if err == nil {
-		var dir string
-		if dir, err = keptbuild.Dir(abs, "selftest"); err == nil {
-			return dir
-		}
+	dir, err := keptbuild.Dir("", "selftest")
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "selftest: every build is private to its run, none kept: %v\n", err)
+		return ""
 	}
-	fmt.Fprintf(os.Stderr, "selftest: every build is private to its run, none kept: %v\n", err)
-	return ""
+	return dir
 }
 
 // warm compiles what every suite imports once, before the builds start

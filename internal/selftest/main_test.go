@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -68,15 +69,19 @@ func TestMain(m *testing.M) {
 var kept string
 
 // keepBuilds returns the directory of the kept builds, in the user's cache
-// (see package keptbuild): one for every checkout, so that a clone more
-// does not keep gigabytes more.
+// (see package keptbuild): the checkout's own, as a build records the
+// checkout's path (one shared by two checkouts would be relinked whole at
+// every switch), and removed once the checkout is gone.
 func keepBuilds() string {
-	dir, err := keptbuild.Dir("", "selftest")
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "selftest: every build is private to its run, none kept: %v\n", err)
-		return ""
+	abs, err := filepath.Abs(root)
+	if err == nil {
+		var dir string
+		if dir, err = keptbuild.Dir(abs, "selftest"); err == nil {
+			return dir
+		}
 	}
-	return dir
+	fmt.Fprintf(os.Stderr, "selftest: every build is private to its run, none kept: %v\n", err)
+	return ""
 }
 
 // warm compiles what every suite imports once, before the builds start

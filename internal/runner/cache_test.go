@@ -4,16 +4,13 @@ package runner
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"autoroute/internal/course"
 	"autoroute/internal/kittest"
 )
 
@@ -22,13 +19,8 @@ import (
 // run: it is removed and the suite built privately.
 func TestAReplacedCachedBinaryIsNeverRun(t *testing.T) {
 	kittest.Heavy(t)
-	c, err := course.Load("../grader/testdata/course")
-	require.NoError(t, err)
-	l, err := c.Lesson("clean")
-	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute) // a safety net
-	defer cancel()
-	opts := Options{Root: "../grader/testdata/course", Lesson: l, Solution: Learner}
+	l, ctx := fixtureLesson(t, "clean")
+	opts := Options{Root: fixtureRoot, Lesson: l, Solution: Learner}
 
 	first, err := Run(ctx, opts)
 	require.NoError(t, err)
@@ -70,20 +62,15 @@ func TestAReplacedCachedBinaryIsNeverRun(t *testing.T) {
 // that is not what was linked there is never run.
 func TestKeptBuildsAreNamedByWhatTheyReplace(t *testing.T) {
 	kittest.Heavy(t)
-	c, err := course.Load("../grader/testdata/course")
-	require.NoError(t, err)
-	l, err := c.Lesson("clean")
-	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute) // a safety net
-	defer cancel()
+	l, ctx := fixtureLesson(t, "clean")
 	kept := t.TempDir()
-	right, err := os.ReadFile("../grader/testdata/course/solutions/fxclean/work.go") // a correct solution
+	right, err := os.ReadFile(filepath.Join(fixtureRoot, "solutions/fxclean/work.go")) // a correct solution
 	require.NoError(t, err)
 	wrong := bytes.Replace(right, []byte("return 42"), []byte("return 41"), 1)
 	require.NotEqual(t, right, wrong)
 	run := func(content []byte) *Result {
 		t.Helper()
-		r, err := Run(ctx, Options{Root: "../grader/testdata/course", Lesson: l, Solution: Stub,
+		r, err := Run(ctx, Options{Root: fixtureRoot, Lesson: l, Solution: Stub,
 			Replace: map[string][]byte{"work.go": content}, KeepBuilds: kept})
 		require.NoError(t, err)
 		require.Empty(t, r.BuildError)

@@ -1,17 +1,14 @@
 package runner
 
 import (
-	"context"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"autoroute/internal/course"
 	"autoroute/internal/kittest"
 	"autoroute/internal/wire"
 )
@@ -51,14 +48,9 @@ func TestSpecsAreFocusedByTheirWholeItText(t *testing.T) {
 // the deadlock fixture that blocks is never started.
 func TestARunLimitedToOneSpecRunsOnlyThatSpec(t *testing.T) {
 	kittest.Heavy(t)
-	c, err := course.Load("../grader/testdata/course")
-	require.NoError(t, err)
-	l, err := c.Lesson("deadlock")
-	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute) // a safety net
-	defer cancel()
+	l, ctx := fixtureLesson(t, "deadlock")
 	for _, solution := range []Solution{Learner, Stub} { // the learner's code lists its specs from the stubs' build
-		result, err := Run(ctx, Options{Root: "../grader/testdata/course", Lesson: l, Solution: solution, Specs: []string{"answers after"}})
+		result, err := Run(ctx, Options{Root: fixtureRoot, Lesson: l, Solution: solution, Specs: []string{"answers after"}})
 		require.NoError(t, err)
 		require.Empty(t, result.BuildError)
 		require.Len(t, result.Specs, 1, "%s: %+v", solution, result.Specs)

@@ -293,13 +293,17 @@ func (t trial) run(ctx context.Context, file string, content []byte) Outcome {
 	if t.opts.KeepBuilds != "" {
 		kept := filepath.Join(t.opts.KeepBuilds, keptbuild.Name(t.opts.Lesson.ID+"-mutant",
 			[]byte(file), content, []byte(strconv.FormatBool(t.opts.Race))))
+		// Unlike the runner's kept binaries, no hash is checked before
+		// the run: only the self-test keeps mutants, and nothing
+		// untrusted runs beside it.
 		if release, err := keptbuild.Lock(kept, time.Minute); err == nil {
 			defer release()
 			binary = kept
 		}
 	}
-	// No vet and no DWARF: a mutant is thrown away after one run, and
-	// both would take about half of its build's CPU.
+	// No vet and no DWARF: nothing debugs a mutant (it runs once, or is
+	// kept only to skip its next link), and both would take about half
+	// of its build's CPU.
 	args := []string{"test", "-c", "-vet=off", "-ldflags=-w", "-o", binary, "-overlay", overlay}
 	if t.opts.Race {
 		args = append(args, "-race")
